@@ -1,0 +1,102 @@
+"""Settings and results of the object store (frozen dataclasses, passed in explicitly)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+ENV_PREFIX = "SOHOA_S3_"
+"""Prefix of the environment variables read by :func:`settings_from_env`."""
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+@dataclass(frozen=True)
+class StorageSettings:
+    """Where and how to reach the S3-compatible object store."""
+
+    endpoint: str
+    """``host:port`` of the S3 endpoint, without scheme (e.g. ``127.0.0.1:8333``, ``s3.amazonaws.com``)."""
+    access_key: str
+    """S3 access key id (an identifier; may appear in logs)."""
+    secret_key: str
+    """S3 secret key. Never printed: :meth:`__repr__` hides it."""
+    bucket: str = "sohoa"
+    """Bucket holding the archive; created with Object Lock and versioning when missing."""
+    secure: bool = False
+    """Use HTTPS. Required for anything that is not loopback."""
+    region: str = "us-east-1"
+    """Region sent in SigV4 signatures and used when creating the bucket."""
+    verify_etag: bool = True
+    """After each upload compare the server's ETag with the MD5 (or multipart MD5) computed locally.
+    Turn off for back ends whose ETag is not an MD5 (AWS SSE-KMS / SSE-C buckets)."""
+
+    def __post_init__(self) -> None:
+        if not self.endpoint or "://" in self.endpoint or "/" in self.endpoint:
+            raise ValueError(f"endpoint must be host:port without scheme or path, got {self.endpoint!r}")
+        if not self.access_key or not self.secret_key:
+            raise ValueError(f"access_key and secret_key must not be empty (endpoint {self.endpoint})")
+        if not self.bucket:
+            raise ValueError("bucket must not be empty")
+
+    def __repr__(self) -> str:
+        return (
+            f"StorageSettings(endpoint={self.endpoint!r}, access_key={self.access_key!r}, "
+            f"secret_key='***', bucket={self.bucket!r}, secure={self.secure!r}, "
+            f"region={self.region!r}, verify_etag={self.verify_etag!r})"
+        )
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    """What the store knows about one stored object."""
+
+    key: str
+    """Object key inside the bucket, e.g. ``originals/ab/ab12…``."""
+    sha256: str
+    """Lower-case hex SHA-256 of the content, as recorded in ``x-amz-meta-sha256`` ('' if none recorded)."""
+    size: int
+    """Content length in bytes."""
+    content_type: str
+    """MIME type recorded with the object."""
+    created: bool
+    """True when this call uploaded the object; False when an identical object was already stored
+    (idempotent put) or when the value comes from :meth:`ObjectStore.stat`."""
+
+
+def _parse_bool(name: str, value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ValueError(f"{name} must be one of 1/0/true/false/yes/no/on/off, got {value!r}")
+
+
+def settings_from_env(env: Mapping[str, str]) -> StorageSettings | None:
+    """Build settings from ``SOHOA_S3_*`` variables in ``env`` (pass ``os.environ`` explicitly).
+
+    Returns None when ``SOHOA_S3_ENDPOINT`` is unset or empty (the caller then falls back to the
+    embedded server). ``SOHOA_S3_ACCESS_KEY`` and ``SOHOA_S3_SECRET_KEY`` are required with it;
+    ``SOHOA_S3_BUCKET``, ``SOHOA_S3_SECURE``, ``SOHOA_S3_REGION`` and ``SOHOA_S3_VERIFY_ETAG`` are optional.
+    """
+    endpoint = env.get(ENV_PREFIX + "ENDPOINT", "").strip()
+    if not endpoint:
+        return None
+    missing = [n for n in ("ACCESS_KEY", "SECRET_KEY") if not env.get(ENV_PREFIX + n)]
+    if missing:
+        names = ", ".join(ENV_PREFIX + n for n in missing)
+        raise ValueError(f"{ENV_PREFIX}ENDPOINT is set to {endpoint!r} but {names} missing")
+    defaults = StorageSettings.__dataclass_fields__
+    return StorageSettings(
+        endpoint=endpoint,
+        access_key=env[ENV_PREFIX + "ACCESS_KEY"],
+        secret_key=env[ENV_PREFIX + "SECRET_KEY"],
+        bucket=env.get(ENV_PREFIX + "BUCKET") or defaults["bucket"].default,
+        secure=_parse_bool(ENV_PREFIX + "SECURE", env.get(ENV_PREFIX + "SECURE", "false")),
+        region=env.get(ENV_PREFIX + "REGION") or defaults["region"].default,
+        verify_etag=_parse_bool(ENV_PREFIX + "VERIFY_ETAG", env.get(ENV_PREFIX + "VERIFY_ETAG", "true")),
+    )

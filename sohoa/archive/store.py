@@ -1,0 +1,335 @@
+"""The object store interface and its S3 implementation on the minio SDK (7.2.x).
+
+Every object carries the SHA-256 of its content in ``x-amz-meta-sha256``; reads verify it. Puts are
+idempotent for identical content and refuse to replace different content under the same key.
+Uploads send ``Content-MD5`` per request (the server rejects corrupted bodies with BadDigest) and
+are checked afterwards with a ``stat`` (size, sha256 metadata and, optionally, the MD5 ETag).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import BinaryIO, Protocol, runtime_checkable
+
+import urllib3
+from minio import Minio
+from minio.commonconfig import ENABLED
+from minio.error import MinioException, S3Error
+from minio.versioningconfig import VersioningConfig
+
+from sohoa.archive import digest as _digest
+from sohoa.archive.digest import PART_SIZE, ContentChanged, Digest, VerifyingReader
+from sohoa.archive.errors import IntegrityError, ObjectMissing, StorageError
+from sohoa.archive.settings import StorageSettings, StoredObject
+
+log = logging.getLogger(__name__)
+
+SHA256_META = "sha256"
+"""User-metadata name of the content digest (sent as ``x-amz-meta-sha256``)."""
+_SHA256_HEADER = "x-amz-meta-" + SHA256_META
+_SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+_META_KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
+_PREFIX_RE = re.compile(r"^[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)*$")
+_MISSING_CODES = {"NoSuchKey", "NoSuchBucket", "NoSuchVersion"}
+
+
+@runtime_checkable
+class ObjectStore(Protocol):
+    """Content store the pipeline archives originals, PDF/A results and manifests in."""
+
+    def put_bytes(
+        self, key: str, data: bytes, content_type: str, metadata: Mapping[str, str] | None = None
+    ) -> StoredObject:
+        """Store ``data`` under ``key`` (idempotent; IntegrityError if different content is there)."""
+        ...
+
+    def put_file(
+        self, key: str, path: Path, content_type: str, metadata: Mapping[str, str] | None = None
+    ) -> StoredObject:
+        """Like :meth:`put_bytes`, streaming the file instead of holding it in memory."""
+        ...
+
+    def get_bytes(self, key: str) -> bytes:
+        """The whole content, verified against its recorded SHA-256."""
+        ...
+
+    def iter_chunks(self, key: str, chunk_size: int = 1 << 20) -> Iterator[bytes]:
+        """The content in chunks; raises IntegrityError after the last chunk if it does not verify."""
+        ...
+
+    def stat(self, key: str) -> StoredObject | None:
+        """What is stored under ``key``, or None."""
+        ...
+
+    def exists(self, key: str) -> bool:
+        """Whether an object is stored under ``key``."""
+        ...
+
+
+def content_key(prefix: str, sha256: str, suffix: str = "") -> str:
+    """Content-addressed key ``<prefix>/<sha[:2]>/<sha><suffix>``, e.g. ``originals/ab/ab12….pdf``.
+
+    The two-character fan-out keeps listings of one "directory" small on filer-backed stores.
+    ``sha256`` is normalised to lower case; ``suffix`` (e.g. ``.pdf``) must not contain '/'.
+    """
+    digest = sha256.strip().lower()
+    if not _SHA256_RE.match(digest):
+        raise ValueError(f"not a hex SHA-256 digest: {sha256!r}")
+    cleaned = prefix.strip("/")
+    if not _PREFIX_RE.match(cleaned) or any(part in {".", ".."} for part in cleaned.split("/")):
+        raise ValueError(f"invalid key prefix {prefix!r}: use [A-Za-z0-9._-] segments separated by '/'")
+    if "/" in suffix:
+        raise ValueError(f"invalid key suffix {suffix!r}: must not contain '/'")
+    return f"{cleaned}/{digest[:2]}/{digest}{suffix}"
+
+
+class _ContentMd5Minio(Minio):
+    """minio 7.2 sends Content-MD5 only over HTTPS and has no checksum arguments (8.x will).
+    This adds Content-MD5 to every PutObject/UploadPart request, so the server verifies each body
+    also over plain HTTP (SeaweedFS does not verify the signed x-amz-content-sha256 payload hash).
+    Relies on the private ``Minio._put_object`` (stable through 7.2.x, pinned ``<8`` in pyproject)."""
+
+    def _put_object(self, bucket_name, object_name, data, headers=None, query_params=None):  # noqa: ANN001
+        headers = dict(headers or {})
+        if isinstance(data, (bytes, bytearray)) and "Content-MD5" not in headers:
+            headers["Content-MD5"] = _digest.content_md5(bytes(data))
+        return super()._put_object(bucket_name, object_name, data, headers, query_params)
+
+
+def make_client(settings: StorageSettings, http_client: urllib3.PoolManager | None = None) -> Minio:
+    """A minio client for ``settings`` that sends Content-MD5 on every upload request."""
+    return _ContentMd5Minio(
+        settings.endpoint,
+        access_key=settings.access_key,
+        secret_key=settings.secret_key,
+        secure=settings.secure,
+        region=settings.region,
+        http_client=http_client,
+    )
+
+
+def _user_metadata(metadata: Mapping[str, str] | None, sha256: str, where: str) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for name, value in (metadata or {}).items():
+        lowered = name.lower().removeprefix("x-amz-meta-")
+        if not _META_KEY_RE.match(lowered):
+            raise ValueError(f"{where}: metadata name {name!r} must be [A-Za-z0-9-]")
+        if not isinstance(value, str) or not all(" " <= ch <= "~" for ch in value):
+            raise ValueError(
+                f"{where}: metadata {name!r} must be printable US-ASCII (S3 headers); "
+                "percent-encode Vietnamese text, e.g. urllib.parse.quote(value)"
+            )
+        if lowered == SHA256_META and value.lower() != sha256:
+            raise ValueError(f"{where}: metadata 'sha256' is reserved and set from the content")
+        result[lowered] = value
+    result[SHA256_META] = sha256
+    return result
+
+
+class S3ObjectStore:
+    """:class:`ObjectStore` on an S3-compatible endpoint (SeaweedFS, MinIO, AWS S3)."""
+
+    def __init__(self, settings: StorageSettings, *, client: Minio | None = None) -> None:
+        """Connects and creates the bucket if missing (Object Lock enabled, versioning on)."""
+        self._settings = settings
+        self._bucket = settings.bucket
+        self._client = client or make_client(settings)
+        self._ensure_bucket()
+
+    @property
+    def settings(self) -> StorageSettings:
+        """The settings this store was built with."""
+        return self._settings
+
+    def __repr__(self) -> str:
+        return f"S3ObjectStore({self._settings!r})"
+
+    def _where(self, key: str) -> str:
+        return f"s3://{self._bucket}/{key}"
+
+    def _fail(self, exc: Exception, key: str, action: str) -> StorageError:
+        """Translate an SDK/transport exception into a typed error naming bucket and key."""
+        if isinstance(exc, S3Error) and exc.code in _MISSING_CODES:
+            reason = "no such bucket" if exc.code == "NoSuchBucket" else "no such key"
+            return ObjectMissing(self._bucket, key, reason)
+        if isinstance(exc, S3Error):
+            detail = f"{exc.code}: {exc.message}"
+        elif isinstance(exc, urllib3.exceptions.HTTPError):
+            detail = f"cannot reach {self._settings.endpoint}: {type(exc).__name__}: {exc}"
+        else:
+            detail = f"{type(exc).__name__}: {exc}"
+        return StorageError(f"{action} {self._where(key)} failed: {detail}", bucket=self._bucket, key=key)
+
+    def _ensure_bucket(self) -> None:
+        try:
+            if self._client.bucket_exists(self._bucket):
+                return
+            try:
+                self._client.make_bucket(self._bucket, location=self._settings.region, object_lock=True)
+            except S3Error as exc:
+                if exc.code not in {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}:
+                    raise
+            self._client.set_bucket_versioning(self._bucket, VersioningConfig(ENABLED))
+            log.info("created bucket %s on %s with object lock and versioning", self._bucket, self._settings.endpoint)
+        except (MinioException, urllib3.exceptions.HTTPError, ValueError) as exc:
+            raise self._fail(exc, "", "creating bucket") from exc
+
+    # ---- writes -------------------------------------------------------------------------------
+
+    def put_bytes(
+        self, key: str, data: bytes, content_type: str, metadata: Mapping[str, str] | None = None
+    ) -> StoredObject:
+        """Store ``data`` under ``key``; see :meth:`ObjectStore.put_bytes`."""
+        expected = _digest.digest_bytes(bytes(data))
+        return self._put(key, lambda: io.BytesIO(data), expected, content_type, metadata)
+
+    def put_file(
+        self, key: str, path: Path, content_type: str, metadata: Mapping[str, str] | None = None
+    ) -> StoredObject:
+        """Store the file at ``path``: one pass hashes it, a second streams it while re-hashing
+        (the upload is aborted if the file changed in between)."""
+        path = Path(path)
+        try:
+            with path.open("rb") as fh:
+                expected = _digest.digest_stream(fh)
+        except OSError as exc:
+            raise StorageError(f"cannot read {path} for {self._where(key)}: {exc}", bucket=self._bucket, key=key) from exc
+        return self._put(key, lambda: path.open("rb"), expected, content_type, metadata)
+
+    def _put(
+        self,
+        key: str,
+        open_stream: Callable[[], AbstractContextManager[BinaryIO]],
+        expected: Digest,
+        content_type: str,
+        metadata: Mapping[str, str] | None,
+    ) -> StoredObject:
+        meta = _user_metadata(metadata, expected.sha256, self._where(key))
+        existing = self.stat(key)
+        if existing is not None:
+            return self._check_existing(key, existing, expected)
+        try:
+            with open_stream() as stream:
+                result = self._client.put_object(
+                    self._bucket, key, VerifyingReader(stream, expected), expected.size,
+                    content_type=content_type, metadata=meta, part_size=PART_SIZE,
+                )
+        except ContentChanged as exc:
+            raise IntegrityError(self._bucket, key, f"source {exc}; nothing stored") from exc
+        except (MinioException, urllib3.exceptions.HTTPError, OSError, ValueError) as exc:
+            raise self._fail(exc, key, "uploading") from exc
+        self._verify_upload(key, expected, result.version_id)
+        log.info("stored %s (%d bytes, sha256 %s)", self._where(key), expected.size, expected.sha256)
+        return StoredObject(key, expected.sha256, expected.size, content_type, created=True)
+
+    def _check_existing(self, key: str, existing: StoredObject, expected: Digest) -> StoredObject:
+        if not existing.sha256:
+            raise IntegrityError(self._bucket, key, "already exists without sha256 metadata; refusing to overwrite")
+        if existing.sha256 != expected.sha256 or existing.size != expected.size:
+            raise IntegrityError(
+                self._bucket, key,
+                f"already holds different content (sha256 {existing.sha256}, {existing.size} bytes) than "
+                f"the new one (sha256 {expected.sha256}, {expected.size} bytes); content-addressed keys never change",
+            )
+        log.debug("%s already stored with the same sha256; not uploading again", self._where(key))
+        return existing
+
+    def _verify_upload(self, key: str, expected: Digest, version_id: str | None) -> None:
+        """Stat the new version; on any mismatch remove that version and raise IntegrityError."""
+        try:
+            stat = self._client.stat_object(self._bucket, key, version_id=version_id)
+        except (MinioException, urllib3.exceptions.HTTPError) as exc:
+            raise self._fail(exc, key, "verifying upload of") from exc
+        problems = []
+        if stat.size != expected.size:
+            problems.append(f"size {stat.size} != {expected.size}")
+        if (stat.metadata or {}).get(_SHA256_HEADER, "") != expected.sha256:
+            problems.append("sha256 metadata not stored as sent")
+        etag = (stat.etag or "").strip('"')
+        if self._settings.verify_etag and etag != expected.etag:
+            problems.append(f"ETag {etag} != expected {expected.etag}")
+        if not problems:
+            return
+        try:
+            self._client.remove_object(self._bucket, key, version_id=version_id)
+        except (MinioException, urllib3.exceptions.HTTPError) as exc:  # pragma: no cover - best effort
+            log.error("could not remove bad version %s of %s: %s", version_id, self._where(key), exc)
+        raise IntegrityError(self._bucket, key, "upload verification failed: " + "; ".join(problems))
+
+    # ---- reads --------------------------------------------------------------------------------
+
+    def stat(self, key: str) -> StoredObject | None:
+        """What is stored under ``key`` (``created`` is False), or None when nothing is."""
+        try:
+            stat = self._client.stat_object(self._bucket, key)
+        except S3Error as exc:
+            if exc.code in {"NoSuchKey", "NoSuchVersion"}:
+                return None
+            raise self._fail(exc, key, "stat of") from exc
+        except (MinioException, urllib3.exceptions.HTTPError, ValueError) as exc:
+            raise self._fail(exc, key, "stat of") from exc
+        sha = (stat.metadata or {}).get(_SHA256_HEADER, "")
+        return StoredObject(key, sha, int(stat.size or 0), stat.content_type or "", created=False)
+
+    def exists(self, key: str) -> bool:
+        """Whether an object is stored under ``key``."""
+        return self.stat(key) is not None
+
+    def _open(self, key: str) -> tuple[urllib3.BaseHTTPResponse, str]:
+        try:
+            response = self._client.get_object(self._bucket, key)
+        except (MinioException, urllib3.exceptions.HTTPError, ValueError) as exc:
+            raise self._fail(exc, key, "reading") from exc
+        expected = response.headers.get(_SHA256_HEADER, "").lower()
+        if not _SHA256_RE.match(expected):
+            response.close()
+            response.release_conn()
+            raise IntegrityError(self._bucket, key, "no sha256 metadata recorded; cannot verify content")
+        return response, expected
+
+    def _mismatch(self, key: str, expected: str, actual: str, size: int) -> IntegrityError:
+        return IntegrityError(self._bucket, key, f"content sha256 {actual} ({size} bytes) != recorded {expected}")
+
+    def get_bytes(self, key: str) -> bytes:
+        """The whole content; IntegrityError if it does not match the recorded SHA-256."""
+        response, expected = self._open(key)
+        try:
+            data = response.read()
+        except urllib3.exceptions.HTTPError as exc:
+            raise self._fail(exc, key, "reading") from exc
+        finally:
+            response.close()
+            response.release_conn()
+        actual = _digest.digest_bytes(data).sha256
+        if actual != expected:
+            raise self._mismatch(key, expected, actual, len(data))
+        return data
+
+    def iter_chunks(self, key: str, chunk_size: int = 1 << 20) -> Iterator[bytes]:
+        """Stream the content. ObjectMissing is raised by this call; IntegrityError after the last
+        chunk, so treat the chunks as unverified until the iteration ends (e.g. write to a
+        temporary file and rename it afterwards). Consume or ``close()`` the iterator."""
+        response, expected = self._open(key)
+        return self._chunks(key, response, expected, chunk_size)
+
+    def _chunks(
+        self, key: str, response: urllib3.BaseHTTPResponse, expected: str, chunk_size: int
+    ) -> Iterator[bytes]:
+        builder = _digest.DigestBuilder()
+        try:
+            for chunk in response.stream(chunk_size):
+                builder.update(chunk)
+                yield chunk
+        except urllib3.exceptions.HTTPError as exc:
+            raise self._fail(exc, key, "reading") from exc
+        finally:
+            response.close()
+            response.release_conn()
+        actual = builder.sha256_hex()
+        if actual != expected:
+            raise self._mismatch(key, expected, actual, builder.size)

@@ -1,0 +1,227 @@
+"""Stage 1, intake: identify each file by its content, reject bad input with a reason, list its pages.
+
+Intake reads headers only: it never decodes a page (that is the page stage's job, done once).
+Archiving the accepted originals is the pipeline's next step, before any page is processed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import pikepdf
+from PIL import Image, UnidentifiedImageError
+
+from sohoa.errors import InputRejected
+
+MediaType = Literal["image/jpeg", "image/png", "image/tiff", "application/pdf"]
+
+_EXTENSIONS: dict[str, MediaType] = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".tif": "image/tiff",
+    ".tiff": "image/tiff",
+    ".pdf": "application/pdf",
+}
+
+# Text shorter than this on a PDF page is treated as no text layer (page numbers, stray marks).
+_MIN_BORN_DIGITAL_CHARS = 40
+
+
+@dataclass(frozen=True)
+class IntakeLimits:
+    """Bounds that protect the service from absurd or hostile files."""
+
+    max_file_bytes: int = 300 * 1024 * 1024
+    """Largest accepted file."""
+    max_pixels: int = 120_000_000
+    """Largest accepted page image, in pixels (A3 at 600 dpi is about 70 million)."""
+    max_pages: int = 1000
+    """Most pages accepted in one file."""
+    max_page_side_inches: float = 60.0
+    """Longest accepted PDF page side."""
+
+
+@dataclass(frozen=True)
+class PageSource:
+    """A reference to one page of an accepted file; what a per-page task receives."""
+
+    index: int
+    """0-based position in the dossier's page stream."""
+    file_name: str
+    """Name of the source file, for reports and errors."""
+    path: Path
+    """Where the source file's bytes are on local disk."""
+    media_type: MediaType
+    """Media type of the source file."""
+    frame: int
+    """0-based page or frame number inside the file."""
+    born_digital_text: str | None
+    """The PDF page's own text when it has a text layer; None for raster pages."""
+
+
+@dataclass(frozen=True)
+class AcceptedFile:
+    """A file that passed intake checks."""
+
+    name: str
+    """File name without directories."""
+    path: Path
+    """Local path of the bytes."""
+    sha256: str
+    """SHA-256 of the bytes, hex."""
+    size: int
+    """Size in bytes."""
+    media_type: MediaType
+    """Media type detected from the content."""
+    page_count: int
+    """Pages or frames in the file."""
+    born_digital_texts: tuple[str | None, ...]
+    """Per page: the PDF's own text when present, else None."""
+
+
+def sniff_media_type(head: bytes) -> MediaType | None:
+    """Media type from the first bytes of a file, or None when it is none we accept."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "image/tiff"
+    if b"%PDF-" in head[:1024]:
+        return "application/pdf"
+    return None
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def inspect_file(path: Path, limits: IntakeLimits) -> AcceptedFile:
+    """Check one file and describe it; raise InputRejected naming the file and the reason."""
+    name = path.name
+    if not path.is_file():
+        raise InputRejected(name, "no such file")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputRejected(name, "the file is empty (0 bytes)")
+    if size > limits.max_file_bytes:
+        raise InputRejected(name, f"the file is {size} bytes, over the limit of {limits.max_file_bytes}")
+    with path.open("rb") as stream:
+        head = stream.read(2048)
+    media_type = sniff_media_type(head)
+    if media_type is None:
+        raise InputRejected(name, "unsupported file type: only JPEG, PNG, TIFF and PDF are accepted")
+    expected = _EXTENSIONS.get(path.suffix.lower())
+    if expected is not None and expected != media_type:
+        raise InputRejected(name, f"the content is {media_type} but the extension says {expected}")
+    if expected is None:
+        raise InputRejected(name, f"unsupported extension {path.suffix or '(none)'!r}")
+    _check_not_truncated(path, media_type, size)
+    if media_type == "application/pdf":
+        texts = _inspect_pdf(path, limits)
+    else:
+        texts = (None,) * _inspect_image(path, limits)
+    return AcceptedFile(
+        name=name, path=path, sha256=sha256_file(path), size=size, media_type=media_type,
+        page_count=len(texts), born_digital_texts=texts,
+    )
+
+
+def list_pages(files: tuple[AcceptedFile, ...]) -> tuple[PageSource, ...]:
+    """The dossier's page stream: every page of every file, in hand-in order."""
+    pages: list[PageSource] = []
+    for accepted in files:
+        for frame, text in enumerate(accepted.born_digital_texts):
+            pages.append(PageSource(
+                index=len(pages), file_name=accepted.name, path=accepted.path,
+                media_type=accepted.media_type, frame=frame, born_digital_text=text,
+            ))
+    return tuple(pages)
+
+
+def _check_not_truncated(path: Path, media_type: MediaType, size: int) -> None:
+    trailer_markers = {"image/jpeg": b"\xff\xd9", "image/png": b"IEND", "application/pdf": b"%%EOF"}
+    marker = trailer_markers.get(media_type)
+    if marker is None:
+        return
+    with path.open("rb") as stream:
+        stream.seek(max(0, size - 1024))
+        tail = stream.read()
+    if marker not in tail:
+        raise InputRejected(path.name, f"the file is truncated or corrupt (no end marker of a {media_type} file)")
+
+
+def _inspect_image(path: Path, limits: IntakeLimits) -> int:
+    """Frame count of an image, checking every frame's dimensions from its header."""
+    try:
+        with Image.open(path) as image:
+            frames = getattr(image, "n_frames", 1)
+            if frames > limits.max_pages:
+                raise InputRejected(path.name, f"{frames} frames, over the limit of {limits.max_pages}")
+            for frame in range(frames):
+                image.seek(frame)
+                width, height = image.size
+                if width * height > limits.max_pixels:
+                    raise InputRejected(
+                        path.name,
+                        f"page {frame + 1} is {width}x{height} pixels, over the limit of {limits.max_pixels} "
+                        "(possible decompression bomb)",
+                    )
+                if width < 16 or height < 16:
+                    raise InputRejected(path.name, f"page {frame + 1} is only {width}x{height} pixels")
+            return frames
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise InputRejected(path.name, f"corrupt image: {error}") from error
+
+
+def _inspect_pdf(path: Path, limits: IntakeLimits) -> tuple[str | None, ...]:
+    try:
+        with pikepdf.open(path) as pdf:
+            if pdf.is_encrypted:
+                raise InputRejected(path.name, "the PDF is encrypted; hand in an unprotected copy")
+            count = len(pdf.pages)
+            if count == 0:
+                raise InputRejected(path.name, "the PDF has no pages")
+            if count > limits.max_pages:
+                raise InputRejected(path.name, f"{count} pages, over the limit of {limits.max_pages}")
+            for number, page in enumerate(pdf.pages, start=1):
+                _check_pdf_page(path.name, number, page, limits)
+    except pikepdf.PasswordError as error:
+        raise InputRejected(path.name, "the PDF is encrypted with a password") from error
+    except pikepdf.PdfError as error:
+        raise InputRejected(path.name, f"corrupt PDF: {error}") from error
+    return _pdf_page_texts(path, count)
+
+
+def _check_pdf_page(name: str, number: int, page: pikepdf.Page, limits: IntakeLimits) -> None:
+    box = page.mediabox
+    width, height = abs(float(box[2]) - float(box[0])) / 72, abs(float(box[3]) - float(box[1])) / 72
+    if max(width, height) > limits.max_page_side_inches or min(width, height) < 0.5:
+        raise InputRejected(name, f"page {number} measures {width:.1f}x{height:.1f} inches")
+    for image_name, image in page.images.items():
+        pixels = int(image.get("/Width", 0)) * int(image.get("/Height", 0))
+        if pixels > limits.max_pixels:
+            raise InputRejected(name, f"page {number} image {image_name} has {pixels} pixels (possible decompression bomb)")
+
+
+def _pdf_page_texts(path: Path, count: int) -> tuple[str | None, ...]:
+    """Each page's own text layer (via poppler's pdftotext), None where the page has none."""
+    result = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],
+        capture_output=True, timeout=300, check=False,
+    )
+    if result.returncode != 0:
+        raise InputRejected(path.name, f"unreadable PDF: {result.stderr.decode(errors='replace').strip()}")
+    pages = result.stdout.decode("utf-8", errors="replace").split("\f")
+    texts = [page.strip() for page in pages[:count]] + [""] * max(0, count - len(pages))
+    return tuple(text if len(text) >= _MIN_BORN_DIGITAL_CHARS else None for text in texts)

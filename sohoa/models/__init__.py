@@ -1,0 +1,1 @@
+"""Typed values passed between stages and returned to the edges."""

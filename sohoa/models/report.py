@@ -1,0 +1,136 @@
+"""The versioned dossier report: what `sohoa process --json`, the API and the database hold.
+
+Every model is frozen; stages build new values instead of mutating old ones.
+The JSON schema is documented in docs/report-schema.md and exported by
+`DossierReport.model_json_schema()`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+REPORT_SCHEMA_VERSION = "1.0"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SourceFileReport(_Frozen):
+    """One file handed in, as received."""
+
+    name: str = Field(description="File name as uploaded (no directory).")
+    sha256: str = Field(description="SHA-256 of the original bytes, hex.")
+    size: int = Field(description="Size in bytes.")
+    media_type: str = Field(description="Detected media type (from content, not the extension).")
+    page_count: int = Field(description="Pages (frames) found in the file.")
+    object_key: str = Field(description="Object-storage key of the original bytes.")
+
+
+class PageReport(_Frozen):
+    """One page of the scanned stream, after preparation and OCR."""
+
+    index: int = Field(description="0-based position of the page in the dossier's page stream.")
+    source_file: str = Field(description="Name of the source file the page came from.")
+    source_page: int = Field(description="1-based page (frame) number inside the source file.")
+    born_digital: bool = Field(description="True when the page came from a PDF with its own text layer (not OCR'd).")
+    rotation: int = Field(description="Clockwise rotation applied to upright the page: 0, 90, 180 or 270.")
+    skew: float = Field(description="Skew correction applied, degrees (positive = counter-clockwise).")
+    blank: bool = Field(description="True when the page was detected as blank (e.g. a duplex back side).")
+    dpi: float | None = Field(description="Effective resolution of the page image, dots per inch; null for born-digital pages.")
+    low_dpi: bool = Field(description="True when dpi is below the national scan standard's 200 dpi.")
+    text: str = Field(description="Page text, NFC-normalised, with Tesseract's confusions fixed.")
+    mean_confidence: float | None = Field(description="Mean OCR word confidence 0-100; null when not OCR'd.")
+    word_count: int = Field(description="Number of words recognised.")
+    component_position: int | None = Field(
+        description="Assigned 1-based component position in the procedure's official list; null for blank, unexpected or unknown pages."
+    )
+    document_type: str | None = Field(description="Catalogue document type id the page was matched to, if any.")
+    classification_confidence: float = Field(description="Classifier confidence 0-1 for the assignment.")
+    warnings: tuple[str, ...] = Field(default=(), description="Human-readable warnings about this page.")
+
+
+class ArtifactReport(_Frozen):
+    """One object written to storage."""
+
+    key: str = Field(description="Object-storage key.")
+    sha256: str = Field(description="SHA-256 of the stored bytes, hex.")
+    size: int = Field(description="Size in bytes.")
+
+
+class PdfaVerdict(_Frozen):
+    """Result of checking one file against PDF/A."""
+
+    flavour: str = Field(description="PDF/A flavour checked, e.g. '2b'.")
+    passed: bool = Field(description="True when the validator found nothing wrong.")
+    validator: str = Field(description="Validator name and version.")
+    findings: tuple[str, ...] = Field(default=(), description="Validator findings when it did not pass.")
+
+
+class ComponentReport(_Frozen):
+    """One dossier component (thành phần hồ sơ) and its digitized files."""
+
+    position: int = Field(description="1-based position in the procedure's official component list.")
+    name: str = Field(description="Component name from the catalogue.")
+    document_type: str | None = Field(description="Catalogue document type recognised.")
+    pages: tuple[int, ...] = Field(description="Indexes of the dossier pages that make up this component.")
+    confidence: float = Field(description="Lowest page classification confidence in the component, 0-1.")
+    pdfa: ArtifactReport = Field(description="The component's PDF/A-2b file.")
+    pdfa_verdict: PdfaVerdict = Field(description="PDF/A validator verdict on the PDF/A file.")
+    signed: ArtifactReport | None = Field(description="The signed electronic copy; null when signing is disabled.")
+    signed_pdfa_verdict: PdfaVerdict | None = Field(default=None, description="PDF/A verdict on the signed file.")
+    signer: str | None = Field(default=None, description="Subject of the signing certificate.")
+
+
+class UnexpectedDocument(_Frozen):
+    """Pages that look like a document but match nothing on the checklist."""
+
+    pages: tuple[int, ...] = Field(description="Dossier page indexes.")
+    title: str = Field(description="First line of text that looks like a title, for the reviewer.")
+
+
+class ChecklistVerdict(_Frozen):
+    """Is the dossier complete against the procedure's checklist?"""
+
+    complete: bool = Field(description="True when every required component is present.")
+    present_positions: tuple[int, ...] = Field(description="Component positions found.")
+    missing_positions: tuple[int, ...] = Field(description="Required component positions not found.")
+    missing_optional_positions: tuple[int, ...] = Field(
+        default=(), description="Conditional ('nếu có') component positions not found; they do not make the dossier incomplete."
+    )
+    unexpected: tuple[UnexpectedDocument, ...] = Field(description="Documents outside the checklist.")
+
+
+class StageTiming(_Frozen):
+    """Wall-clock time spent in one stage."""
+
+    stage: str = Field(description="Stage name.")
+    seconds: float = Field(description="Wall-clock seconds.")
+    pages: int = Field(description="Pages the stage handled.")
+
+
+class OcrArtifact(_Frozen):
+    """The dossier's OCR output (text, word boxes and confidences of every page) as stored JSON."""
+
+    object: ArtifactReport = Field(description="The OCR JSON object.")
+    engine: str = Field(description="OCR engine and language.")
+
+
+class DossierReport(_Frozen):
+    """The versioned result of processing one dossier."""
+
+    schema_version: Literal["1.0"] = Field(default=REPORT_SCHEMA_VERSION, description="Report schema version.")
+    dossier_code: str = Field(description="Dossier code (mã hồ sơ), <agency>-<yyMMdd>-<serial>.")
+    procedure_code: str = Field(description="Procedure code (mã TTHC) processed against.")
+    procedure_name: str = Field(description="Procedure name.")
+    variant: str = Field(description="Procedure variant id whose checklist was used.")
+    sources: tuple[SourceFileReport, ...] = Field(description="Files handed in.")
+    pages: tuple[PageReport, ...] = Field(description="Every page in stream order.")
+    components: tuple[ComponentReport, ...] = Field(description="Components found, by position.")
+    checklist: ChecklistVerdict = Field(description="Checklist verdict.")
+    ocr: OcrArtifact = Field(description="The stored OCR output.")
+    manifest: ArtifactReport = Field(description="The dossier manifest object (SHA-256 of every object).")
+    timings: tuple[StageTiming, ...] = Field(description="Per-stage timings.")
+    warnings: tuple[str, ...] = Field(default=(), description="Dossier-level warnings.")

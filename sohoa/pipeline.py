@@ -1,0 +1,131 @@
+"""The orchestrator: the stage order of one dossier, in one short list.
+
+intake → archive originals → pages (prepare, OCR, text layer; in parallel) → classify → PDF/A per
+component → sign → archive results → report. The CLI, the API and the RQ workers all call
+`process_dossier`; none of them knows more about the stages than this module.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sohoa.archive import ObjectStore
+from sohoa.catalog import Catalog, CatalogLookupError
+from sohoa.classify import PageText, checklist_verdict, classify_pages
+from sohoa.errors import UnknownProcedureCode
+from sohoa.intake import IntakeLimits, inspect_file, list_pages
+from sohoa.models.report import DossierReport, StageTiming
+from sohoa.pages import PageSettings, run_page_tasks
+from sohoa.results import ComponentBuild, archive_originals, archive_results, build_components, page_reports, sign_components
+from sohoa.signing import CopySigner
+
+ProgressCallback = Callable[[str, int, int], None]
+"""Called as (stage, done, total) while a stage advances."""
+
+
+@dataclass(frozen=True)
+class PipelineSettings:
+    """How a dossier is processed; built once at the edge."""
+
+    pages: PageSettings = PageSettings()
+    """Per-page preparation and OCR settings."""
+    limits: IntakeLimits = IntakeLimits()
+    """Bounds on accepted files."""
+    jobs: int = 1
+    """Pages processed at once; 1 runs serially in-process (for debugging)."""
+    organisation: str = "Trung tâm Phục vụ hành chính công"
+    """Receiving organisation, written into PDF/A metadata."""
+
+
+@dataclass(frozen=True)
+class DossierRequest:
+    """One dossier to process."""
+
+    dossier_code: str
+    """Dossier code (mã hồ sơ) already allocated."""
+    procedure_code: str
+    """Procedure code (mã TTHC)."""
+    files: tuple[Path, ...]
+    """Scans in hand-in order."""
+    variant: str | None = None
+    """Procedure variant id; None for the default."""
+    received_at: datetime = field(default_factory=lambda: datetime.now().astimezone())
+    """When the dossier was received."""
+
+
+@dataclass(frozen=True)
+class Engines:
+    """The engines a run talks to, built once at the edge."""
+
+    store: ObjectStore
+    """Object storage."""
+    catalog: Catalog
+    """Procedure catalogue."""
+    signer: CopySigner | None
+    """Signer of electronic copies; None leaves components unsigned."""
+
+
+def process_dossier(request: DossierRequest, settings: PipelineSettings, engines: Engines, work_dir: Path,
+                    progress: ProgressCallback = lambda stage, done, total: None) -> DossierReport:
+    """Run every stage of one dossier and return its report."""
+    procedure, variant = _resolve_procedure(engines.catalog, request)
+    timings: list[StageTiming] = []
+    with _timed(timings, "intake", len(request.files)):
+        accepted = tuple(inspect_file(path, settings.limits) for path in request.files)
+        page_sources = list_pages(accepted)
+    with _timed(timings, "archive_originals", len(accepted)):
+        sources = archive_originals(accepted, engines.store)
+    with _timed(timings, "pages", len(page_sources)):
+        done = iter(range(1, len(page_sources) + 1))
+        progress("pages", 0, len(page_sources))
+        pages = run_page_tasks(page_sources, work_dir, settings.pages, settings.jobs,
+                               on_done=lambda _: progress("pages", next(done), len(page_sources)))
+    timings.extend(_page_substage_timings(pages))
+    with _timed(timings, "classify", len(pages)):
+        texts = tuple(PageText(text=page.text, blank=page.prepared.blank) for page in pages)
+        assignments = classify_pages(texts, variant, engines.catalog.document_types())
+        checklist = checklist_verdict(assignments, variant)
+    with _timed(timings, "pdfa", len(pages)):
+        builds = build_components(pages, assignments, variant, request, procedure.name, settings.organisation, work_dir)
+    with _timed(timings, "sign", len(builds)):
+        builds = sign_components(builds, engines.signer, progress)
+    with _timed(timings, "archive_results", len(builds)):
+        archived = archive_results(builds, pages, sources, request, engines.store)
+    return DossierReport(
+        dossier_code=request.dossier_code, procedure_code=procedure.code, procedure_name=procedure.name,
+        variant=variant.id, sources=sources, pages=page_reports(pages, assignments, settings.pages.prepare.min_dpi),
+        components=archived.components, checklist=checklist, ocr=archived.ocr, manifest=archived.manifest,
+        timings=tuple(timings), warnings=tuple(w for page in pages for w in page.prepared.warnings),
+    )
+
+
+def _resolve_procedure(catalog: Catalog, request: DossierRequest):
+    try:
+        procedure = catalog.get(request.procedure_code)
+        return procedure, procedure.variant(request.variant)
+    except CatalogLookupError as error:
+        raise UnknownProcedureCode(str(error)) from error
+
+
+@contextmanager
+def _timed(timings: list[StageTiming], stage: str, count: int) -> Iterator[None]:
+    started = time.perf_counter()
+    yield
+    timings.append(StageTiming(stage=stage, seconds=round(time.perf_counter() - started, 4), pages=count))
+
+
+def _page_substage_timings(pages) -> list[StageTiming]:
+    """Per-page sub-stages summed over pages (CPU-side cost, not wall-clock)."""
+    names = ("prepare", "ocr", "text_layer")
+    return [
+        StageTiming(stage=f"pages.{name}", seconds=round(sum(page.seconds[name] for page in pages), 4), pages=len(pages))
+        for name in names
+    ]
+
+
+__all__ = ["ComponentBuild", "DossierRequest", "Engines", "PipelineSettings", "ProgressCallback", "process_dossier"]

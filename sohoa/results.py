@@ -1,0 +1,217 @@
+"""The stages after classification: PDF/A per component, signing, archiving, and the report's page rows."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sohoa.archive import ObjectStore, content_key
+from sohoa.catalog import Variant
+from sohoa.classify import PageAssignment
+from sohoa.intake import AcceptedFile
+from sohoa.models.report import (
+    ArtifactReport,
+    ComponentReport,
+    OcrArtifact,
+    PageReport,
+    PdfaVerdict,
+    SourceFileReport,
+)
+from sohoa.pages import PageResult
+from sohoa.pdfa import DocumentMetadata, assemble_pdfa, check_pdfa
+from sohoa.signing import CopySigner, sign_copy
+
+if TYPE_CHECKING:
+    from sohoa.pipeline import DossierRequest, ProgressCallback
+
+PDF = "application/pdf"
+
+
+@dataclass(frozen=True)
+class ComponentBuild:
+    """A component's files on local disk, before archiving."""
+
+    position: int
+    """1-based component position."""
+    name: str
+    """Component name."""
+    document_type: str | None
+    """Matched document type id."""
+    pages: tuple[int, ...]
+    """Dossier page indexes."""
+    confidence: float
+    """Lowest page confidence."""
+    pdfa_path: Path
+    """The PDF/A-2b file."""
+    pdfa_verdict: PdfaVerdict
+    """Validator verdict on it."""
+    signed_path: Path | None = None
+    """The signed copy, once signed."""
+    signed_verdict: PdfaVerdict | None = None
+    """Validator verdict on the signed copy."""
+    signer: str | None = None
+    """Signing certificate subject."""
+
+
+@dataclass(frozen=True)
+class ArchivedResults:
+    """What archive_results stored."""
+
+    components: tuple[ComponentReport, ...]
+    """Components with their stored objects."""
+    ocr: OcrArtifact
+    """The stored OCR JSON."""
+    manifest: ArtifactReport
+    """The stored manifest."""
+
+
+def archive_originals(accepted: tuple[AcceptedFile, ...], store: ObjectStore) -> tuple[SourceFileReport, ...]:
+    """Store every accepted original under its SHA-256, before any processing."""
+    reports = []
+    for source in accepted:
+        key = content_key("originals", source.sha256)
+        store.put_file(key, source.path, source.media_type, {"file-name": _ascii(source.name)})
+        reports.append(SourceFileReport(name=source.name, sha256=source.sha256, size=source.size,
+                                        media_type=source.media_type, page_count=source.page_count, object_key=key))
+    return tuple(reports)
+
+
+def build_components(pages: tuple[PageResult, ...], assignments: tuple[PageAssignment, ...], variant: Variant,
+                     request: DossierRequest, procedure_name: str, organisation: str, work_dir: Path) -> tuple[ComponentBuild, ...]:
+    """One PDF/A-2b per component found, pages in stream order, blank pages left out."""
+    builds = []
+    for component in variant.components:
+        indexes = [i for i, a in enumerate(assignments) if a.position == component.position]
+        if not indexes:
+            continue
+        first = assignments[indexes[0]]
+        metadata = DocumentMetadata(
+            title=component.name, author=organisation, created=request.received_at,
+            subject=f"Hồ sơ {request.dossier_code} · TTHC {procedure_name} · thành phần {component.position}",
+        )
+        out = work_dir / f"component-{component.position:02d}.pdf"
+        verdict = assemble_pdfa([_page_location(pages[i]) for i in indexes], metadata, out)
+        builds.append(ComponentBuild(
+            position=component.position, name=component.name, document_type=first.document_type,
+            pages=tuple(indexes), confidence=round(min(assignments[i].confidence for i in indexes), 3),
+            pdfa_path=out, pdfa_verdict=verdict,
+        ))
+    return tuple(builds)
+
+
+def sign_components(builds: tuple[ComponentBuild, ...], signer: CopySigner | None,
+                    progress: ProgressCallback) -> tuple[ComponentBuild, ...]:
+    """Sign each component as the receiving organisation's electronic copy."""
+    if signer is None:
+        return builds
+    signed = []
+    for done, build in enumerate(builds, start=1):
+        copy = sign_copy(build.pdfa_path.read_bytes(), signer)
+        path = build.pdfa_path.with_suffix(".signed.pdf")
+        path.write_bytes(copy.data)
+        signed.append(dataclasses.replace(build, signed_path=path, signed_verdict=check_pdfa(path), signer=copy.signer_subject))
+        progress("sign", done, len(builds))
+    return tuple(signed)
+
+
+def archive_results(builds: tuple[ComponentBuild, ...], pages: tuple[PageResult, ...],
+                    sources: tuple[SourceFileReport, ...], request: DossierRequest, store: ObjectStore) -> ArchivedResults:
+    """Store PDF/As, signed copies, the OCR JSON and a manifest with the SHA-256 of every object."""
+    components = []
+    for build in builds:
+        pdfa = _put_file(store, "pdfa", build.pdfa_path)
+        signed = _put_file(store, "signed", build.signed_path) if build.signed_path else None
+        components.append(ComponentReport(
+            position=build.position, name=build.name, document_type=build.document_type, pages=build.pages,
+            confidence=build.confidence, pdfa=pdfa, pdfa_verdict=build.pdfa_verdict, signed=signed,
+            signed_pdfa_verdict=build.signed_verdict, signer=build.signer,
+        ))
+    ocr = OcrArtifact(object=_put_json(store, "ocr", _ocr_document(request, pages)), engine="tesseract vie")
+    manifest = _put_json(store, "manifests", _manifest(request, sources, components, ocr.object))
+    return ArchivedResults(components=tuple(components), ocr=ocr, manifest=manifest)
+
+
+def page_reports(pages: tuple[PageResult, ...], assignments: tuple[PageAssignment, ...], min_dpi: int) -> tuple[PageReport, ...]:
+    """The report's row for each page."""
+    rows = []
+    for page, assignment in zip(pages, assignments, strict=True):
+        prepared, ocr = page.prepared, page.ocr
+        rows.append(PageReport(
+            index=prepared.source.index, source_file=prepared.source.file_name, source_page=prepared.source.frame + 1,
+            born_digital=prepared.source.born_digital_text is not None, rotation=prepared.rotation, skew=prepared.skew,
+            blank=prepared.blank, dpi=prepared.dpi, low_dpi=prepared.dpi is not None and prepared.dpi < min_dpi,
+            text=page.text, mean_confidence=round(ocr.mean_confidence, 2) if ocr and ocr.mean_confidence is not None else None,
+            word_count=len(ocr.words) if ocr else len(page.text.split()), component_position=assignment.position,
+            document_type=assignment.document_type, classification_confidence=round(assignment.confidence, 3),
+            warnings=prepared.warnings,
+        ))
+    return tuple(rows)
+
+
+def _page_location(page: PageResult) -> tuple[Path, int]:
+    if page.page_pdf is not None:
+        return page.page_pdf, 0
+    return page.prepared.source.path, page.prepared.source.frame
+
+
+def _put_file(store: ObjectStore, prefix: str, path: Path) -> ArtifactReport:
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    stored = store.put_file(content_key(prefix, digest, ".pdf"), path, PDF)
+    return ArtifactReport(key=stored.key, sha256=stored.sha256, size=stored.size)
+
+
+def _put_json(store: ObjectStore, prefix: str, document: dict) -> ArtifactReport:
+    data = json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1).encode()
+    stored = store.put_bytes(content_key(prefix, hashlib.sha256(data).hexdigest(), ".json"), data, "application/json")
+    return ArtifactReport(key=stored.key, sha256=stored.sha256, size=stored.size)
+
+
+def _ocr_document(request: DossierRequest, pages: tuple[PageResult, ...]) -> dict:
+    return {
+        "dossier_code": request.dossier_code,
+        "pages": [
+            {
+                "index": page.prepared.source.index,
+                "source_file": page.prepared.source.file_name,
+                "source_page": page.prepared.source.frame + 1,
+                "text": page.text,
+                "mean_confidence": page.ocr.mean_confidence if page.ocr else None,
+                "words": [{"text": w.text, "box": list(w.box), "confidence": round(w.confidence, 1)}
+                          for w in (page.ocr.words if page.ocr else ())],
+            }
+            for page in pages
+        ],
+    }
+
+
+def _manifest(request: DossierRequest, sources: tuple[SourceFileReport, ...], components: list[ComponentReport],
+              ocr: ArtifactReport) -> dict:
+    objects = [
+        {"role": "original", "name": s.name, "key": s.object_key, "sha256": s.sha256, "size": s.size} for s in sources
+    ]
+    objects.append({"role": "ocr", "key": ocr.key, "sha256": ocr.sha256, "size": ocr.size})
+    for component in components:
+        objects.append({"role": "pdfa", "position": component.position, **component.pdfa.model_dump()})
+        if component.signed:
+            objects.append({"role": "signed", "position": component.position, **component.signed.model_dump()})
+    return {
+        "manifest_version": "1",
+        "dossier_code": request.dossier_code,
+        "procedure_code": request.procedure_code,
+        "received_at": request.received_at.isoformat(),
+        "written_at": datetime.now().astimezone().isoformat(),
+        "algorithm": "sha256",
+        "objects": objects,
+    }
+
+
+def _ascii(text: str) -> str:
+    """S3 user metadata must be ASCII; percent-encode the rest."""
+    from urllib.parse import quote
+
+    return quote(text, safe=" ._-()")
