@@ -71,13 +71,13 @@ def prepare_page(source: PageSource, work_dir: Path, settings: PrepareSettings, 
     if source.born_digital_text is not None:
         return PreparedPage(source, None, None, None, 0, 0.0, False, ())
     pixels, dpi = decode_page(source, work_dir, settings.assumed_dpi)
-    grey = pixels if pixels.ndim == 2 else cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY)
+    grey = pixels if pixels.ndim == 2 else cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY)
     warnings = []
     if dpi < settings.min_dpi:
         warnings.append(f"{source.file_name} page {source.frame + 1}: {dpi:.0f} dpi is below the {settings.min_dpi} dpi scan standard")
     stem = work_dir / f"page-{source.index:04d}"
     if ink_ratio(grey) < settings.blank_ink_ratio:
-        _save_jpeg(pixels, stem.with_suffix(".jpg"), dpi, settings.jpeg_quality)
+        _save_jpeg(pixels, stem.with_suffix(".jpg"), settings.jpeg_quality)
         return PreparedPage(source, stem.with_suffix(".jpg"), None, dpi, 0, 0.0, True, tuple(warnings))
     rotation = _orientation(grey, dpi, stem, settings, engine)
     if rotation:
@@ -85,25 +85,35 @@ def prepare_page(source: PageSource, work_dir: Path, settings: PrepareSettings, 
     skew = estimate_skew(grey, settings.max_skew_degrees)
     if abs(skew) >= 0.1:
         pixels, grey = _rotate_fine(pixels, skew), _rotate_fine(grey, skew)
-    _save_jpeg(pixels, stem.with_suffix(".jpg"), dpi, settings.jpeg_quality)
+    _save_jpeg(pixels, stem.with_suffix(".jpg"), settings.jpeg_quality)
     cv2.imwrite(str(stem.with_suffix(".pgm")), grey)
     return PreparedPage(source, stem.with_suffix(".jpg"), stem.with_suffix(".pgm"), dpi, rotation, skew, False, tuple(warnings))
 
 
 def decode_page(source: PageSource, work_dir: Path, assumed_dpi: float) -> tuple[np.ndarray, float]:
-    """Pixels (RGB or grey) and effective dpi of one page."""
+    """Pixels (BGR, or grey for grey scans) and effective dpi of one page; the only decode of the page."""
     if source.media_type == "application/pdf":
         return _rasterize_pdf_page(source, work_dir)
     try:
-        with Image.open(source.path) as image:
+        with Image.open(source.path) as image:  # headers only: mode, dpi, frames
             image.seek(source.frame)
             dpi = _declared_dpi(image.info.get("dpi"), assumed_dpi)
-            upright = ImageOps.exif_transpose(image)
-            grey_modes = ("1", "L", "I;16", "I", "LA")
-            converted = upright.convert("L" if upright.mode in grey_modes else "RGB")
-            return np.asarray(converted), dpi
-    except (OSError, ValueError, SyntaxError) as error:
+            grey = image.mode in ("1", "L", "I;16", "I", "LA")
+            if source.media_type == "image/tiff" and getattr(image, "n_frames", 1) > 1:
+                return _pil_to_array(ImageOps.exif_transpose(image), grey), dpi
+        flags = cv2.IMREAD_GRAYSCALE if grey else cv2.IMREAD_COLOR  # both honour EXIF orientation
+        pixels = cv2.imdecode(np.fromfile(source.path, dtype=np.uint8), flags)
+        if pixels is None:
+            raise ValueError("OpenCV could not decode the image")
+        return pixels, dpi
+    except (OSError, ValueError, SyntaxError, cv2.error) as error:
         raise InputRejected(source.file_name, f"page {source.frame + 1} cannot be decoded: {error}") from error
+
+
+def _pil_to_array(image: Image.Image, grey: bool) -> np.ndarray:
+    if grey:
+        return np.array(image.convert("L"))
+    return cv2.cvtColor(np.array(image.convert("RGB")), cv2.COLOR_RGB2BGR)
 
 
 def ink_ratio(grey: np.ndarray) -> float:
@@ -162,12 +172,13 @@ def _rotate_fine(pixels: np.ndarray, degrees: float) -> np.ndarray:
     height, width = pixels.shape[:2]
     matrix = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0)
     white = (255,) * (1 if pixels.ndim == 2 else pixels.shape[2])
-    return cv2.warpAffine(pixels, matrix, (width, height), flags=cv2.INTER_CUBIC,
+    return cv2.warpAffine(pixels, matrix, (width, height), flags=cv2.INTER_LINEAR,
                           borderMode=cv2.BORDER_CONSTANT, borderValue=white)
 
 
-def _save_jpeg(pixels: np.ndarray, path: Path, dpi: float, quality: int) -> None:
-    Image.fromarray(pixels).save(path, "JPEG", quality=quality, dpi=(dpi, dpi), optimize=True)
+def _save_jpeg(pixels: np.ndarray, path: Path, quality: int) -> None:
+    if not cv2.imwrite(str(path), pixels, [cv2.IMWRITE_JPEG_QUALITY, quality, cv2.IMWRITE_JPEG_OPTIMIZE, 1]):
+        raise OSError(f"cannot write {path}")
 
 
 def _declared_dpi(declared: object, assumed: float) -> float:
@@ -187,9 +198,10 @@ def _rasterize_pdf_page(source: PageSource, work_dir: Path) -> tuple[np.ndarray,
     if result.returncode != 0:
         raise InputRejected(source.file_name, f"page {number} cannot be rendered: {result.stderr.decode(errors='replace').strip()}")
     ppm = out.with_suffix(".ppm")
-    with Image.open(ppm) as image:
-        pixels = np.asarray(image.convert("RGB"))
+    pixels = cv2.imread(str(ppm), cv2.IMREAD_COLOR)
     ppm.unlink(missing_ok=True)
+    if pixels is None:
+        raise InputRejected(source.file_name, f"page {number} rendered to an unreadable image")
     return pixels, dpi
 
 

@@ -1,0 +1,22 @@
+"""Object storage of the archive: the :class:`ObjectStore` interface, its S3 implementation and the
+embedded SeaweedFS used when no S3 endpoint is configured. See ``docs/storage.md``."""
+
+from sohoa.archive.embedded import EmbeddedSeaweedFS, ensure_embedded_storage
+from sohoa.archive.errors import EmbeddedServerError, IntegrityError, ObjectMissing, StorageError
+from sohoa.archive.settings import StorageSettings, StoredObject, settings_from_env
+from sohoa.archive.store import ObjectStore, S3ObjectStore, content_key
+
+__all__ = [
+    "EmbeddedSeaweedFS",
+    "EmbeddedServerError",
+    "IntegrityError",
+    "ObjectMissing",
+    "ObjectStore",
+    "S3ObjectStore",
+    "StorageError",
+    "StorageSettings",
+    "StoredObject",
+    "content_key",
+    "ensure_embedded_storage",
+    "settings_from_env",
+]

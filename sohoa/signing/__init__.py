@@ -1,0 +1,33 @@
+"""Sign digitised dossiers as NĐ 30/2020 electronic copies (PAdES B-B, visible copy mark).
+
+Typical use::
+
+    signer = load_signer(SigningSettings(pkcs12_path=p12, organisation="Sở Công Thương …"))
+    copy = sign_copy(pdf_bytes, signer)          # once per document, key stays loaded
+
+See docs/signing.md.
+"""
+
+from sohoa.signing.copy_mark import CopyMarkLayout
+from sohoa.signing.demo_identity import DemoIdentity, init_demo_identity
+from sohoa.signing.errors import CopyMarkError, SigningError, SigningInputError, SigningKeyError
+from sohoa.signing.model import CopySigner, SignedCopy
+from sohoa.signing.settings import COPY_FORM_REASONS, VIETNAM_TIME, SigningSettings
+from sohoa.signing.signer import load_signer, sign_copy
+
+__all__ = [
+    "COPY_FORM_REASONS",
+    "VIETNAM_TIME",
+    "CopyMarkError",
+    "CopyMarkLayout",
+    "CopySigner",
+    "DemoIdentity",
+    "SignedCopy",
+    "SigningError",
+    "SigningInputError",
+    "SigningKeyError",
+    "SigningSettings",
+    "init_demo_identity",
+    "load_signer",
+    "sign_copy",
+]

@@ -1,0 +1,160 @@
+"""The HTTP API (FastAPI; OpenAPI docs at /docs): a thin shell over sohoa.service and the RQ queue.
+
+Upload a dossier → 202 with its code and status URL; read its status and checklist report; stream
+its artifacts from storage. Typed errors become status codes here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, File, Form, Header, Request, UploadFile
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, Field
+
+from sohoa.archive import IntegrityError, ObjectMissing, StorageError
+from sohoa.config import Config
+from sohoa.errors import InputRejected, SohoaError
+from sohoa.service import Runtime, accept_upload, build_runtime, open_artifact
+
+MAX_UPLOAD_BYTES = 300 * 1024 * 1024
+_SAFE_NAME = re.compile(r"[^\w.\-() ]+", re.UNICODE)
+
+
+class Accepted(BaseModel):
+    """The answer to an upload: the dossier is archived and queued."""
+
+    dossier_code: str = Field(description="The allocated dossier code (mã hồ sơ).")
+    status_url: str = Field(description="Where to poll the dossier's status and checklist.")
+    job_id: str = Field(description="The queue job digitizing the dossier.")
+
+
+class DossierStatusView(BaseModel):
+    """A dossier's status and, once digitized, its report."""
+
+    dossier_code: str = Field(description="Dossier code.")
+    procedure_code: str = Field(description="Procedure code.")
+    status: int = Field(description="National status code 1-10.")
+    status_name: str = Field(description="Status name in Vietnamese.")
+    error: str | None = Field(description="Why processing failed or the dossier was rejected, if it was.")
+    report: dict | None = Field(description="The DossierReport (schema in docs/report-schema.md), once digitized.")
+
+
+class ArtifactView(BaseModel):
+    """One stored object of a dossier."""
+
+    kind: str = Field(description="original, pdfa, signed, ocr or manifest.")
+    key: str = Field(description="Object key.")
+    sha256: str = Field(description="SHA-256 hex.")
+    size: int = Field(description="Bytes.")
+    position: int | None = Field(description="Component position for pdfa/signed.")
+    download_url: str = Field(description="Streamed download (digest verified while streaming).")
+
+
+def create_app(runtime: Runtime | None = None, queue=None) -> FastAPI:
+    """Build the app; without arguments the runtime and queue come from the environment at startup."""
+    app = FastAPI(title="sohoa", version="0.1.0",
+                  description="Digitization of dossiers received at one-stop public service centres.")
+    state: dict = {"runtime": runtime, "queue": queue}
+
+    def get_runtime() -> Runtime:
+        if state["runtime"] is None:
+            state["runtime"] = build_runtime(Config.from_env())
+        return state["runtime"]
+
+    def get_queue(runtime: Annotated[Runtime, Depends(get_runtime)]):
+        if state["queue"] is None:
+            from sohoa.workers.jobs import queue_for
+
+            state["queue"] = queue_for(runtime.config)
+        return state["queue"]
+
+    _install_error_handlers(app)
+    _install_routes(app, get_runtime, get_queue)
+    return app
+
+
+def _install_routes(app: FastAPI, get_runtime, get_queue) -> None:
+    RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+    Actor = Annotated[str, Header(alias="X-Sohoa-User", description="Who is asking (logged with every access).")]
+
+    @app.post("/dossiers", status_code=202, response_model=Accepted)
+    def upload_dossier(request: Request, runtime: RuntimeDep, queue=Depends(get_queue),
+                       procedure_code: Annotated[str, Form(description="Procedure code (mã TTHC).")] = ...,
+                       files: Annotated[list[UploadFile], File(description="Scans in hand-in order.")] = ...,
+                       variant: Annotated[str | None, Form()] = None, channel: Annotated[int, Form(ge=1, le=3)] = 1,
+                       actor: Actor = "anonymous") -> Accepted:
+        from sohoa.workers.jobs import enqueue_digitize
+
+        with tempfile.TemporaryDirectory(prefix="sohoa-upload-") as directory:
+            paths = tuple(_save_upload(upload, Path(directory), index) for index, upload in enumerate(files))
+            record, sources = accept_upload(runtime, procedure_code, variant, paths, actor=f"api:{actor}", channel=channel)
+        job = enqueue_digitize(queue, record.code, sources)
+        return Accepted(dossier_code=record.code, job_id=job.id,
+                        status_url=str(request.url_for("dossier_status", code=record.code)))
+
+    @app.get("/dossiers/{code}", response_model=DossierStatusView, name="dossier_status")
+    def dossier_status(code: str, runtime: RuntimeDep, actor: Actor = "anonymous") -> DossierStatusView:
+        record = runtime.database.get_dossier(code)
+        runtime.database.record_access(code, f"api:{actor}", "status", None, "ok")
+        return DossierStatusView(dossier_code=record.code, procedure_code=record.procedure_code, status=int(record.status),
+                                 status_name=record.status.vietnamese, error=record.error, report=record.report)
+
+    @app.get("/dossiers/{code}/artifacts", response_model=list[ArtifactView])
+    def list_artifacts(code: str, request: Request, runtime: RuntimeDep, actor: Actor = "anonymous") -> list[ArtifactView]:
+        artifacts = runtime.database.list_artifacts(code)
+        runtime.database.record_access(code, f"api:{actor}", "list", None, "ok")
+        return [ArtifactView(kind=a.kind, key=a.key, sha256=a.sha256, size=a.size, position=a.position,
+                             download_url=str(request.url_for("download_artifact", code=code, key=a.key)))
+                for a in artifacts]
+
+    @app.get("/dossiers/{code}/artifacts/{key:path}", name="download_artifact")
+    def download_artifact(code: str, key: str, runtime: RuntimeDep, actor: Actor = "anonymous") -> StreamingResponse:
+        store, size, media_type = open_artifact(runtime, code, key, actor=f"api:{actor}")
+        return StreamingResponse(store.iter_chunks(key), media_type=media_type, headers={
+            "Content-Length": str(size), "Content-Disposition": f'attachment; filename="{Path(key).name}"'})
+
+    @app.get("/health")
+    def health() -> dict:
+        return {"status": "ok"}
+
+
+def _save_upload(upload: UploadFile, directory: Path, index: int) -> Path:
+    name = _SAFE_NAME.sub("_", Path(upload.filename or f"file-{index}").name).strip() or f"file-{index}"
+    target = directory / f"{index:03d}" / name
+    target.parent.mkdir(parents=True)
+    written = 0
+    with target.open("wb") as out:
+        while chunk := upload.file.read(1 << 20):
+            written += len(chunk)
+            if written > MAX_UPLOAD_BYTES:
+                raise InputRejected(name, f"larger than the upload limit of {MAX_UPLOAD_BYTES} bytes")
+            out.write(chunk)
+    return target
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    def answer(status: int, kind: str, message: str) -> JSONResponse:
+        return JSONResponse(status_code=status, content={"error": kind, "detail": message})
+
+    @app.exception_handler(SohoaError)
+    async def core_error(_: Request, error: SohoaError) -> JSONResponse:
+        return answer(error.http_status, type(error).__name__, str(error))
+
+    @app.exception_handler(ObjectMissing)
+    async def missing(_: Request, error: ObjectMissing) -> JSONResponse:
+        return answer(404, "ObjectMissing", str(error))
+
+    @app.exception_handler(IntegrityError)
+    async def corrupt(_: Request, error: IntegrityError) -> JSONResponse:
+        return answer(500, "IntegrityError", str(error))
+
+    @app.exception_handler(StorageError)
+    async def unavailable(_: Request, error: StorageError) -> JSONResponse:
+        return answer(503, "StorageUnavailable", str(error))
+
+
+__all__ = ["create_app"]

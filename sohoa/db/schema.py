@@ -1,0 +1,139 @@
+"""Tables of the catalogue database (SQLAlchemy Core). The Alembic migrations must build exactly this.
+
+``tests/test_db.py`` checks that ``alembic upgrade head`` and this metadata agree (no autogenerate diff).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+"""Constraint names are derived, so migrations can refer to them by name on every backend."""
+
+CODE_LENGTH = 64
+"""Longest dossier / procedure / agency code stored."""
+KEY_LENGTH = 1024
+"""Longest object-storage key stored (the S3 limit)."""
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware timestamps stored as UTC; always read back as aware UTC datetimes.
+
+    PostgreSQL stores ``timestamp with time zone``; SQLite has no zone, so the UTC wall time is
+    stored and the zone re-attached on read. Naive datetimes are refused.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value.isoformat()} refused: pass a timezone-aware datetime")
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+BIG_ID = BigInteger().with_variant(Integer(), "sqlite")
+"""64-bit surrogate keys; INTEGER on SQLite so the column is the auto-incrementing rowid."""
+JSON_DOC: Any = JSON().with_variant(JSONB(), "postgresql")
+"""JSON documents: JSONB on PostgreSQL, JSON (text) elsewhere."""
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+dossiers = Table(
+    "dossiers",
+    metadata,
+    Column("code", String(CODE_LENGTH), primary_key=True),
+    Column("procedure_code", String(CODE_LENGTH), nullable=False),
+    Column("variant", String(CODE_LENGTH), nullable=True),
+    Column("channel", SmallInteger, nullable=False),
+    Column("status", SmallInteger, nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("error", Text, nullable=True),
+    Column("report", JSON_DOC, nullable=True),
+    CheckConstraint("channel BETWEEN 1 AND 3", name="channel"),
+    CheckConstraint("status BETWEEN 1 AND 10", name="status"),
+    Index(None, "received_at"),
+    Index(None, "status", "received_at"),
+)
+
+dossier_code_counters = Table(
+    "dossier_code_counters",
+    metadata,
+    Column("agency_code", String(CODE_LENGTH), primary_key=True),
+    Column("received_day", Date, primary_key=True),
+    Column("last_serial", Integer, nullable=False),
+)
+
+artifacts = Table(
+    "artifacts",
+    metadata,
+    Column("id", BIG_ID, primary_key=True, autoincrement=True),
+    Column(
+        "dossier_code",
+        String(CODE_LENGTH),
+        ForeignKey("dossiers.code", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("kind", String(16), nullable=False),
+    Column("key", String(KEY_LENGTH), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("position", Integer, nullable=True),
+    CheckConstraint("kind IN ('original', 'pdfa', 'signed', 'ocr', 'manifest')", name="kind"),
+    UniqueConstraint("dossier_code", "kind", "key"),
+)
+
+access_log = Table(
+    "access_log",
+    metadata,
+    Column("id", BIG_ID, primary_key=True, autoincrement=True),
+    Column("dossier_code", String(CODE_LENGTH), nullable=False),
+    Column("accessed_at", UTCDateTime, nullable=False),
+    Column("actor", String(255), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("object_key", String(KEY_LENGTH), nullable=True),
+    Column("outcome", String(64), nullable=False),
+    Index(None, "dossier_code", "id"),
+)
+"""Append-only: the migrations add triggers that refuse UPDATE and DELETE on both backends. No foreign
+key to ``dossiers``: attempts on unknown codes are logged too, and the log outlives any dossier."""

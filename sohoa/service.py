@@ -1,0 +1,149 @@
+"""What the edges share: building the engines once, receiving a dossier, digitizing it, reading it back.
+
+The CLI runs these in-process; the API receives and enqueues; the RQ worker digitizes. Each records
+the dossier's status in the database and logs every access to a dossier.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sohoa.archive import ObjectStore, S3ObjectStore, ensure_embedded_storage
+from sohoa.catalog import CatalogLookupError, load_catalog
+from sohoa.config import Config
+from sohoa.db import Database, DossierRecord, DossierStatus
+from sohoa.errors import InputRejected, SohoaError, UnknownProcedureCode
+from sohoa.models.report import DossierReport
+from sohoa.pages import PageSettings, default_jobs
+from sohoa.pipeline import DossierRequest, Engines, PipelineSettings, ProgressCallback, process_dossier
+from sohoa.signing import CopySigner, SigningSettings, init_demo_identity, load_signer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """The engines and settings of one process, built once at its edge."""
+
+    config: Config
+    """Where everything is."""
+    database: Database
+    """Dossier state and access log."""
+    engines: Engines
+    """Storage, catalogue, signer."""
+    settings: PipelineSettings
+    """Pipeline settings."""
+    demo_identity: bool
+    """True when signing with the local DEMO identity (not for production)."""
+
+
+def build_runtime(config: Config, sign: bool = True) -> Runtime:
+    """Connect to storage and the database, load the catalogue and the signing key."""
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    storage = config.storage or ensure_embedded_storage(config.data_dir / "s3")
+    database = Database(config.database_url)
+    database.upgrade()
+    signer, demo = _signer(config) if sign else (None, False)
+    engines = Engines(store=S3ObjectStore(storage), catalog=load_catalog(), signer=signer)
+    settings = PipelineSettings(pages=PageSettings(), jobs=config.jobs or default_jobs(), organisation=config.organisation)
+    return Runtime(config=config, database=database, engines=engines, settings=settings, demo_identity=demo)
+
+
+def receive_dossier(runtime: Runtime, procedure_code: str, variant: str | None, channel: int = 1,
+                    received_at: datetime | None = None) -> DossierRecord:
+    """Check the procedure, allocate a dossier code and record the dossier as newly registered."""
+    try:
+        runtime.engines.catalog.get(procedure_code).variant(variant)
+    except CatalogLookupError as error:
+        raise UnknownProcedureCode(str(error)) from error
+    received_at = received_at or datetime.now().astimezone()
+    code = runtime.database.allocate_dossier_code(runtime.config.agency_code, received_at)
+    return runtime.database.create_dossier(code, procedure_code, variant, channel, received_at, status=DossierStatus.RECEIVED_NEW)
+
+
+def digitize_dossier(runtime: Runtime, record: DossierRecord, files: tuple[Path, ...], actor: str,
+                     progress: ProgressCallback = lambda stage, done, total: None) -> DossierReport:
+    """Run the pipeline on a received dossier; record the outcome whatever it is."""
+    request = DossierRequest(dossier_code=record.code, procedure_code=record.procedure_code, files=files,
+                             variant=record.variant, received_at=record.received_at)
+    database = runtime.database
+    try:
+        with tempfile.TemporaryDirectory(prefix=f"sohoa-{record.code}-") as work_dir:
+            report = process_dossier(request, runtime.settings, runtime.engines, Path(work_dir), progress)
+    except InputRejected as error:
+        database.set_status(record.code, DossierStatus.REJECTED, error=str(error))
+        database.record_access(record.code, actor, "digitize", None, f"rejected: {error}")
+        raise
+    except SohoaError as error:
+        database.set_status(record.code, record.status, error=str(error))
+        database.record_access(record.code, actor, "digitize", None, f"failed: {error}")
+        raise
+    database.save_report(record.code, report.model_dump(mode="json"))
+    status = DossierStatus.RECEIVED if report.checklist.complete else DossierStatus.SUPPLEMENT_REQUESTED
+    database.set_status(record.code, status)
+    database.record_access(record.code, actor, "digitize", report.manifest.key, "ok")
+    return report
+
+
+def open_artifact(runtime: Runtime, code: str, key: str, actor: str) -> tuple[ObjectStore, int, str]:
+    """Check that key belongs to dossier code, log the access; return the store, size and media type."""
+    artifact = runtime.database.find_artifact(code, key)
+    runtime.database.record_access(code, actor, "download", key, "ok")
+    media_type = "application/json" if key.endswith(".json") else "application/pdf"
+    if artifact.kind == "original":
+        media_type = "application/octet-stream"
+    return runtime.engines.store, artifact.size, media_type
+
+
+def _signer(config: Config) -> tuple[CopySigner, bool]:
+    if config.signing_pkcs12 is not None:
+        settings = SigningSettings(pkcs12_path=config.signing_pkcs12, passphrase_file=config.signing_passphrase_file,
+                                   organisation=config.organisation)
+        return load_signer(settings), False
+    identity = init_demo_identity(config.data_dir / "pki", config.organisation)
+    log.warning("signing with the local DEMO identity %s: NOT FOR PRODUCTION (set SOHOA_SIGNING_P12)", identity.subject)
+    settings = SigningSettings(pkcs12_path=identity.pkcs12_path, passphrase_file=identity.passphrase_path,
+                               organisation=config.organisation)
+    return load_signer(settings), True
+
+
+@dataclass(frozen=True)
+class StoredSource:
+    """An accepted original already in storage: what a queued job carries instead of bytes."""
+
+    name: str
+    """File name as handed in."""
+    key: str
+    """Object key of the original."""
+    sha256: str
+    """SHA-256 of the original."""
+
+
+def accept_upload(runtime: Runtime, procedure_code: str, variant: str | None, files: tuple[Path, ...],
+                  actor: str, channel: int = 1) -> tuple[DossierRecord, tuple[StoredSource, ...]]:
+    """Check the files, archive the originals, record the dossier: everything a queue needs to digitize it later."""
+    from sohoa.intake import inspect_file
+    from sohoa.results import archive_originals
+
+    accepted = tuple(inspect_file(path, runtime.settings.limits) for path in files)
+    record = receive_dossier(runtime, procedure_code, variant, channel)
+    sources = archive_originals(accepted, runtime.engines.store)
+    runtime.database.record_access(record.code, actor, "upload", None, f"{len(sources)} file(s) archived")
+    return record, tuple(StoredSource(s.name, s.object_key, s.sha256) for s in sources)
+
+
+def fetch_sources(store: ObjectStore, sources: tuple[StoredSource, ...], directory: Path) -> tuple[Path, ...]:
+    """Download archived originals (digests verified while streaming) to local files, keeping their names."""
+    paths = []
+    for index, source in enumerate(sources):
+        target = directory / f"{index:03d}" / Path(source.name).name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("wb") as out:
+            for chunk in store.iter_chunks(source.key):
+                out.write(chunk)
+        paths.append(target)
+    return tuple(paths)

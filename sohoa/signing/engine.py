@@ -1,0 +1,162 @@
+"""pyHanko engine: PAdES B-B signature (ETSI.CAdES.detached) with the visible copy mark.
+
+The signature is appended as one incremental update, so the input bytes stay a prefix of the
+output, and the PDF/A-2b conformance of the input carries over (the mark's font is embedded,
+nothing transparent is drawn, the widget is printable with a normal appearance only).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+from datetime import datetime
+
+from cryptography import x509
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.layout import LayoutError
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.sign import fields
+from pyhanko.sign.fields import SigFieldSpec, SigSeedSubFilter
+from pyhanko.sign.general import SigningError as PyHankoSigningError
+from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes, Signer
+
+from sohoa.signing.copy_mark import CopyMark
+from sohoa.signing.errors import SigningError, SigningInputError, SigningKeyError
+from sohoa.signing.model import SignedCopy
+from sohoa.signing.placement import copy_mark_rect, read_page_frame
+
+FIELD_NAME_PREFIX = "SohoaBanSao"
+"""Signature fields are named SohoaBanSao1, SohoaBanSao2, … (first free number)."""
+
+DIGEST_ALGORITHM = "sha256"
+
+
+class PyHankoCopySigner:
+    """:class:`~sohoa.signing.model.CopySigner` built on pyHanko.
+
+    ``key_signer`` is any pyHanko :class:`Signer` holding a loaded key (today
+    :class:`~sohoa.signing.keys.InMemoryKeySigner`; a ``PKCS11Signer`` fits as well).
+    """
+
+    def __init__(
+        self,
+        key_signer: Signer,
+        certificate: x509.Certificate,
+        copy_mark: CopyMark,
+        reason: str,
+        location: str,
+    ):
+        self._key_signer = key_signer
+        self._certificate = certificate
+        self._copy_mark = copy_mark
+        self._reason = reason
+        self._location = location
+
+    @property
+    def signer_subject(self) -> str:
+        """RFC 4514 subject of the signing certificate."""
+        return self._certificate.subject.rfc4514_string()
+
+    @property
+    def copy_mark(self) -> CopyMark:
+        """The prepared copy mark (text, font program, box size)."""
+        return self._copy_mark
+
+    def sign(self, pdf: bytes, signing_time: datetime) -> SignedCopy:
+        """Append the signature and copy mark to ``pdf``; see :func:`sohoa.signing.sign_copy`."""
+        self._check_certificate_valid_at(signing_time)
+        label = f"input PDF (sha256 {hashlib.sha256(pdf).hexdigest()[:16]}…)"
+        try:
+            writer = _open_for_update(pdf, label)
+            field_name = _free_field_name(writer)
+            pdf_signer = self._pdf_signer(writer, field_name)
+            text_params = self._copy_mark.text_params(signing_time)
+            output = asyncio.run(_sign(pdf_signer, writer, signing_time, text_params))
+        except SigningError:
+            raise
+        except (PdfError, PyHankoSigningError, LayoutError, ValueError, KeyError) as exc:
+            raise SigningInputError(f"cannot sign {label}: {type(exc).__name__}: {exc}") from exc
+        data = output.getvalue()
+        return SignedCopy(
+            data=data,
+            sha256=hashlib.sha256(data).hexdigest(),
+            signer_subject=self.signer_subject,
+            signing_time=signing_time,
+            field_name=field_name,
+        )
+
+    def _pdf_signer(self, writer: IncrementalPdfFileWriter, field_name: str) -> PdfSigner:
+        frame = read_page_frame(writer, 0)
+        mark = self._copy_mark
+        rect = copy_mark_rect(frame, mark.width, mark.height, mark.layout.page_margin)
+        metadata = PdfSignatureMetadata(
+            field_name=field_name,
+            md_algorithm=DIGEST_ALGORITHM,
+            subfilter=SigSeedSubFilter.PADES,
+            reason=self._reason,
+            location=self._location,
+        )
+        return PdfSigner(
+            metadata,
+            signer=self._key_signer,
+            stamp_style=mark.stamp_style(frame.quarter_turns),
+            new_field_spec=SigFieldSpec(field_name, on_page=0, box=rect),
+        )
+
+    def _check_certificate_valid_at(self, moment: datetime) -> None:
+        cert = self._certificate
+        if not cert.not_valid_before_utc <= moment <= cert.not_valid_after_utc:
+            raise SigningKeyError(
+                f"certificate {self.signer_subject} is valid from {cert.not_valid_before_utc} "
+                f"to {cert.not_valid_after_utc}, not at the signing time {moment.isoformat()}"
+            )
+
+
+def _open_for_update(pdf: bytes, label: str) -> IncrementalPdfFileWriter:
+    if not pdf.lstrip()[:5] == b"%PDF-":
+        raise SigningInputError(f"{label} is not a PDF (no %PDF- header)")
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    except (PdfError, ValueError, KeyError) as exc:
+        raise SigningInputError(f"cannot parse {label}: {exc}") from None
+    if writer.security_handler is not None:
+        raise SigningInputError(f"{label} is encrypted; PDF/A forbids encryption")
+    return writer
+
+
+def _free_field_name(writer: IncrementalPdfFileWriter) -> str:
+    taken = {name for name, _value, _ref in fields.enumerate_sig_fields(writer)}
+    number = 1
+    while f"{FIELD_NAME_PREFIX}{number}" in taken:
+        number += 1
+    return f"{FIELD_NAME_PREFIX}{number}"
+
+
+async def _sign(
+    pdf_signer: PdfSigner,
+    writer: IncrementalPdfFileWriter,
+    signing_time: datetime,
+    text_params: dict[str, str],
+) -> io.BytesIO:
+    """pyHanko's ``async_sign_pdf`` with the signing time fixed by the caller.
+
+    pyHanko reads the clock itself; the copy mark, /M and the returned ``SignedCopy`` must agree.
+    """
+    session = pdf_signer.init_signing_session(writer)
+    session.system_time = signing_time
+    validation_info = await session.perform_presign_validation(writer)
+    bytes_reserved = await session.estimate_signature_container_size(validation_info)
+    tbs_document = session.prepare_tbs_document(
+        validation_info=validation_info,
+        bytes_reserved=bytes_reserved,
+        appearance_text_params=text_params,
+    )
+    prepared_digest, output = tbs_document.digest_tbs_document(output=io.BytesIO())
+    signed = await tbs_document.perform_signature(
+        document_digest=prepared_digest.document_digest,
+        pdf_cms_signed_attrs=PdfCMSSignedAttributes(signing_time=signing_time),
+    )
+    await signed.post_signature_processing(output)
+    return output
