@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import time
 from pathlib import Path
@@ -233,21 +234,20 @@ def test_metadata_must_be_ascii(object_store: S3ObjectStore) -> None:
 
 def test_ensure_embedded_storage_reuses_running_server(tmp_path: Path) -> None:
     data_dir = tmp_path / "storage"
+    state_file = data_dir / "embedded.json"
     try:
-        started = time.monotonic()
         first = ensure_embedded_storage(data_dir)
-        first_call = time.monotonic() - started
+        pid = json.loads(state_file.read_text())["pid"]
         started = time.monotonic()
         second = ensure_embedded_storage(data_dir)
-        second_call = time.monotonic() - started
-        assert second == first
-        assert second_call < 0.5 < first_call or second_call < first_call
+        assert time.monotonic() - started < 0.5  # no new weed started
+        assert second == first and json.loads(state_file.read_text())["pid"] == pid
         assert (data_dir / "s3-identities.json").stat().st_mode & 0o777 == 0o600
         with pytest.raises(EmbeddedServerError, match="already runs"):
             EmbeddedSeaweedFS(data_dir).start()
-        store = S3ObjectStore(first)
-        store.put_bytes("originals/kept", b"survives a restart", PDF)
+        S3ObjectStore(first).put_bytes("originals/kept", b"survives a restart", PDF)
         assert EmbeddedSeaweedFS.stop_detached(data_dir) is True
+        assert not state_file.exists()
         assert EmbeddedSeaweedFS.stop_detached(data_dir) is False
         third = ensure_embedded_storage(data_dir)  # restart: same credentials, same data
         assert (third.access_key, third.secret_key) == (first.access_key, first.secret_key)

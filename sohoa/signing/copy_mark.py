@@ -133,7 +133,26 @@ def measure_text(program: bytes, font_size: float) -> Callable[[str], float]:
 
 
 def wrap_words(text: str, max_width: float, width_of: Callable[[str], float]) -> list[str]:
-    """Greedy word wrap; a single word wider than ``max_width`` gets a line of its own."""
+    """Wrap into as few lines as fit ``max_width``, then even out their lengths.
+
+    "Trung tâm Phục vụ hành chính công / tỉnh Thái Nguyên" reads better than a lone last
+    word. A single word wider than ``max_width`` gets a line of its own.
+    """
+    lines = _greedy_wrap(text, max_width, width_of)
+    if len(lines) < 2:
+        return lines
+    narrow = max(width_of(word) for word in text.split())
+    wide = max_width
+    for _ in range(16):  # bisect the narrowest limit that keeps the same line count
+        middle = (narrow + wide) / 2
+        if len(_greedy_wrap(text, middle, width_of)) <= len(lines):
+            wide = middle
+        else:
+            narrow = middle
+    return _greedy_wrap(text, wide, width_of)
+
+
+def _greedy_wrap(text: str, max_width: float, width_of: Callable[[str], float]) -> list[str]:
     lines: list[str] = []
     for word in text.split():
         candidate = f"{lines[-1]} {word}" if lines else word

@@ -31,7 +31,7 @@ PKCS12_FILE = "demo-signer.p12"
 PASSPHRASE_FILE = "passphrase.txt"
 ROOT_COMMON_NAME = "sohoa DEMO root CA — NOT FOR PRODUCTION"
 DEMO_MARKER = "DEMO - NOT FOR PRODUCTION"
-_MAX_NAME_LENGTH = 64  # X.520 upper bound for CN and O
+_MAX_NAME_LENGTH = 64  # X.520 upper bound for CN and O (checked on UTF-8 bytes)
 
 
 @dataclass(frozen=True)
@@ -193,8 +193,12 @@ def _key_usage(**enabled: bool) -> x509.KeyUsage:
 
 
 def _fit(text: str) -> str:
-    """Cut ``text`` to the 64-character bound of X.520 names."""
-    return text if len(text) <= _MAX_NAME_LENGTH else text[: _MAX_NAME_LENGTH - 1] + "…"
+    """Cut ``text`` to the 64-unit bound of X.520 names (cryptography counts UTF-8 bytes)."""
+    if len(text.encode("utf-8")) <= _MAX_NAME_LENGTH:
+        return text
+    while len(text.encode("utf-8")) > _MAX_NAME_LENGTH - len("…".encode()):
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def _write_private(path: Path, data: bytes) -> None:

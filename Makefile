@@ -1,0 +1,37 @@
+# sohoa — the two commands of the README are `make demo` and `make test`; both set everything up first.
+VENV   ?= .venv
+PYTHON ?= python3
+BIN     = $(VENV)/bin
+SAMPLE  = samples/2.000620
+DEMO_OUT ?= demo-out
+
+.PHONY: setup system venv demo test bench clean stop-storage
+
+setup: system venv
+
+system:
+	bash scripts/setup-system.sh
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[test]"
+	touch $@
+
+demo: setup
+	$(BIN)/sohoa process $(SAMPLE)/*.jpg $(SAMPLE)/*.tif --procedure 2.000620 --out $(DEMO_OUT)
+	@echo "Signed PDF/A files: $(abspath $(DEMO_OUT))/*.signed.pdf"
+
+test: setup
+	$(BIN)/python -m pytest -q -ra
+
+bench: setup
+	$(BIN)/python -m sohoa.bench
+
+stop-storage:
+	$(BIN)/python -c "from pathlib import Path; from sohoa.archive import EmbeddedSeaweedFS; from sohoa.config import Config; EmbeddedSeaweedFS.stop_detached(Config.from_env().data_dir / 's3')"
+
+clean:
+	rm -rf $(DEMO_OUT) .pytest_cache
