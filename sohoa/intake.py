@@ -180,6 +180,8 @@ def _inspect_image(path: Path, limits: IntakeLimits) -> int:
                 if width < 16 or height < 16:
                     raise InputRejected(path.name, f"page {frame + 1} is only {width}x{height} pixels")
             return frames
+    except Image.DecompressionBombError as error:
+        raise InputRejected(path.name, f"absurd pixel dimensions (possible decompression bomb): {error}") from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise InputRejected(path.name, f"corrupt image: {error}") from error
 
@@ -208,7 +210,7 @@ def _check_pdf_page(name: str, number: int, page: pikepdf.Page, limits: IntakeLi
     width, height = abs(float(box[2]) - float(box[0])) / 72, abs(float(box[3]) - float(box[1])) / 72
     if max(width, height) > limits.max_page_side_inches or min(width, height) < 0.5:
         raise InputRejected(name, f"page {number} measures {width:.1f}x{height:.1f} inches")
-    for image_name, image in page.images.items():
+    for image_name, image in page.get_images().items():
         pixels = int(image.get("/Width", 0)) * int(image.get("/Height", 0))
         if pixels > limits.max_pixels:
             raise InputRejected(name, f"page {number} image {image_name} has {pixels} pixels (possible decompression bomb)")

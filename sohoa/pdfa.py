@@ -71,7 +71,9 @@ def assemble_pdfa(page_pdfs: list[tuple[Path, int]], metadata: DocumentMetadata,
                 pdf.pages.append(sources[path].pages[number])
             _set_metadata(pdf, metadata)
             try:
-                pdfa.save(pdf, out, PDFA_FLAVOUR, output_intent="sRGB")
+                pdfa.prepare(pdf, PDFA_FLAVOUR, output_intent="sRGB")
+                _pin_metadata_date(pdf, metadata.created)
+                pdfa.save(pdf, out, PDFA_FLAVOUR, output_intent=None, repair=False, deterministic_id=True)
                 return PdfaVerdict(flavour=PDFA_FLAVOUR, passed=True, validator=VALIDATOR)
             except pdfa.PdfaError as error:
                 pdf.save(out)
@@ -97,7 +99,15 @@ def _set_metadata(pdf: pikepdf.Pdf, metadata: DocumentMetadata) -> None:
         meta["dc:creator"] = [metadata.author]
         meta["xmp:CreateDate"] = metadata.created.isoformat()
         meta["xmp:CreatorTool"] = "sohoa"
+        meta["xmp:MetadataDate"] = metadata.created.isoformat()
         meta["pdf:Producer"] = f"sohoa with pikepdf {pikepdf.__version__}"
+
+
+def _pin_metadata_date(pdf: pikepdf.Pdf, created: datetime) -> None:
+    """pikepdf stamps xmp:MetadataDate with the current time; pin it so the same pages give the same bytes
+    (content-addressed keys then make a retried job a no-op)."""
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+        meta["xmp:MetadataDate"] = created.isoformat()
 
 
 def _image_only_page(image: Path, dpi: float, out: Path) -> None:

@@ -210,7 +210,7 @@ def _pdf_page_image_dpi(source: PageSource) -> float:
     with pikepdf.open(source.path) as pdf:
         page = pdf.pages[source.frame]
         width_inches = abs(float(page.mediabox[2]) - float(page.mediabox[0])) / 72
-        widths = [int(image.get("/Width", 0)) for image in page.images.values()]
+        widths = [int(image.get("/Width", 0)) for image in page.get_images().values()]
     if not widths or width_inches <= 0:
         return 300.0
     return float(min(600, max(72, round(max(widths) / width_inches))))

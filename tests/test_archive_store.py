@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import os
+import socket
 import time
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from sohoa.archive import (
     EmbeddedServerError,
     IntegrityError,
     ObjectMissing,
+    ObjectStore,
     S3ObjectStore,
     StorageError,
     StorageSettings,
@@ -96,6 +98,7 @@ def test_put_get_roundtrip_with_digest(
     assert (stored.key, stored.sha256, stored.size, stored.content_type, stored.created) == (
         key, _sha(data), len(data), PDF, True,
     )
+    assert isinstance(object_store, ObjectStore)
     assert object_store.get_bytes(key) == data
     assert b"".join(object_store.iter_chunks(key, chunk_size=4096)) == data
     assert object_store.stat(key) == stored.__class__(key, _sha(data), len(data), PDF, created=False)
@@ -265,3 +268,12 @@ def test_start_failure_reports_log_tail(tmp_path: Path) -> None:
         server.start()
     message = str(excinfo.value)
     assert "exited" in message and "cannot open volume dir" in message and str(tmp_path / "data") in message
+
+
+def test_explicit_s3_port_in_use_is_reported(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(EmbeddedServerError, match=f"S3 port 127.0.0.1:{port} is in use"):
+            EmbeddedSeaweedFS(tmp_path / "data", s3_port=port).start()

@@ -198,7 +198,8 @@ class S3ObjectStore:
             with path.open("rb") as fh:
                 expected = _digest.digest_stream(fh)
         except OSError as exc:
-            raise StorageError(f"cannot read {path} for {self._where(key)}: {exc}", bucket=self._bucket, key=key) from exc
+            reason = f"cannot read {path} for {self._where(key)}: {exc}"
+            raise StorageError(reason, bucket=self._bucket, key=key) from exc
         return self._put(key, lambda: path.open("rb"), expected, content_type, metadata)
 
     def _put(

@@ -115,18 +115,22 @@ def pick_ports(s3_port: int | None, host: str = HOST) -> WeedPorts:
     weed binds it; the caller retries on "address already in use"."""
     sockets: list[socket.socket] = []
     try:
-        count = len(fields(WeedPorts)) - (1 if s3_port else 0)
-        for _ in range(count):
+        if s3_port:  # hold it while picking so the kernel does not hand it out again
+            reserved = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sockets.append(reserved)
+            try:
+                reserved.bind((host, s3_port))
+            except OSError:
+                pass  # busy: the caller reports it
+        for _ in range(len(fields(WeedPorts)) - (1 if s3_port else 0)):
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             sockets.append(sock)
             sock.bind((host, 0))
-        picked = [s.getsockname()[1] for s in sockets]
+        picked = [s.getsockname()[1] for s in sockets[1 if s3_port else 0 :]]
     finally:
         for sock in sockets:
             sock.close()
-    if s3_port:
-        picked.insert(0, s3_port)
-    return WeedPorts(*picked)
+    return WeedPorts(*([s3_port] if s3_port else []), *picked)
 
 
 def load_or_create_credentials(path: Path) -> tuple[str, str]:
@@ -157,7 +161,8 @@ def load_or_create_credentials(path: Path) -> tuple[str, str]:
         credentials = json.loads(path.read_text(encoding="utf-8"))["identities"][0]["credentials"][0]
         return credentials["accessKey"], credentials["secretKey"]
     except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
-        raise EmbeddedServerError(f"{path}: unreadable S3 identities file ({type(exc).__name__}); fix or delete it") from exc
+        reason = f"{path}: unreadable S3 identities file ({type(exc).__name__}); fix or delete it"
+        raise EmbeddedServerError(reason) from exc
 
 
 def build_command(binary: Path, weed_dir: Path, log_dir: Path, config: Path, ports: WeedPorts) -> list[str]:

@@ -72,12 +72,13 @@ class Composer:
 
     # --- primitives ------------------------------------------------------------------------------
 
-    def text(self, x: float, top: float, text: str, bold: bool, italic: bool, points: float) -> None:
+    def text(self, x: float, top: float, text: str, bold: bool, italic: bool, points: float,
+             page: PageLayout | None = None) -> None:
         """Draw text whose line box starts at ``top`` (the baseline is derived from the font)."""
         self.fonts.check(text)
         ascent = self.fonts.font(bold, italic, points).getmetrics()[0]
         baseline = top + ascent + (self.line_height(points) - self.fonts.size_px(points) * 1.1) / 2
-        self.page.ops.append(TextOp(x, baseline, text, bold, italic, points, self.colour, self.layer))
+        (page or self.page).ops.append(TextOp(x, baseline, text, bold, italic, points, self.colour, self.layer))
 
     def rule(self, x0: float, y0: float, x1: float, y1: float, width_mm: float = 0.3) -> None:
         width = max(1, self.fonts.px(width_mm))
@@ -295,7 +296,6 @@ class Composer:
         used = self.column_lines(lines, self.left + self.fonts.px(2), half, top, True)
         self.rule(self.left, top - self.fonts.px(1.5), self.left + half, top - self.fonts.px(1.5), 0.4)
         self.rule(self.left, top + used, self.left + half, top + used, 0.4)
-        self.colour = INK
         self._signer(block.signer, self.left + half, half, top)
         self.y = top + height
         self.layer, self.colour = previous
@@ -304,8 +304,7 @@ class Composer:
         total = len(self.pages)
         for number, page in enumerate(self.pages, start=1):
             text = f"Trang {number}/{total}"
-            self.pages, saved = [page], self.pages
             width = self.fonts.width(text, False, True, 11)
-            self.text(self.left + (self.width - width) / 2, self.bottom + self.fonts.px(6), text, False, True, 11)
+            top = self.bottom + self.fonts.px(6)
+            self.text(self.left + (self.width - width) / 2, top, text, False, True, 11, page=page)
             page.lines.append(text)
-            self.pages = saved

@@ -1,0 +1,36 @@
+"""The catalogue/state database (SQLAlchemy 2 + Alembic): SQLite embedded by default, PostgreSQL for the service.
+
+>>> from sohoa.db import Database, default_sqlite_url
+>>> db = Database(default_sqlite_url(data_dir))   # or SOHOA_DATABASE_URL   # doctest: +SKIP
+>>> db.upgrade()                                                            # doctest: +SKIP
+
+See docs/database.md.
+"""
+
+from sohoa.db.codes import VIETNAM_TIME, DossierCode, parse_dossier_code
+from sohoa.db.database import MAX_LIST, Database, utc_now
+from sohoa.db.engine import ENV_URL, database_url_from_env, default_sqlite_url
+from sohoa.db.errors import ArtifactNotFound, DatabaseError, DossierConflict, InvalidRecord
+from sohoa.db.records import ARTIFACT_KINDS, AccessRecord, ArtifactRecord, Channel, DossierRecord, DossierStatus
+
+__all__ = [
+    "ARTIFACT_KINDS",
+    "ENV_URL",
+    "MAX_LIST",
+    "VIETNAM_TIME",
+    "AccessRecord",
+    "ArtifactNotFound",
+    "ArtifactRecord",
+    "Channel",
+    "Database",
+    "DatabaseError",
+    "DossierCode",
+    "DossierConflict",
+    "DossierRecord",
+    "DossierStatus",
+    "InvalidRecord",
+    "database_url_from_env",
+    "default_sqlite_url",
+    "parse_dossier_code",
+    "utc_now",
+]

@@ -17,6 +17,8 @@ from sohoa.db.errors import InvalidRecord
 from sohoa.db.schema import KEY_LENGTH
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_MAX_INT32 = 2**31 - 1
+_MAX_INT64 = 2**63 - 1
 
 
 def artifact_rows(dossier_code: str, report: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -61,9 +63,9 @@ def _object(dossier_code: str, value: Any, path: str) -> Mapping[str, Any]:
     return value
 
 
-def _integer(dossier_code: str, value: Any, path: str, *, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise InvalidRecord(dossier_code, f"report.{path} must be an integer >= {minimum}, got {value!r}")
+def _integer(dossier_code: str, value: Any, path: str, *, minimum: int, maximum: int = _MAX_INT32) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+        raise InvalidRecord(dossier_code, f"report.{path} must be an integer from {minimum} to {maximum}, got {value!r}")
     return value
 
 
@@ -76,5 +78,5 @@ def _row(
     sha256 = item.get("sha256")
     if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
         raise InvalidRecord(dossier_code, f"report.{path}.sha256 must be 64 lower-case hex digits, got {sha256!r}")
-    size = _integer(dossier_code, item.get("size"), f"{path}.size", minimum=0)
+    size = _integer(dossier_code, item.get("size"), f"{path}.size", minimum=0, maximum=_MAX_INT64)
     return {"dossier_code": dossier_code, "kind": kind, "key": key, "sha256": sha256, "size": size, "position": position}

@@ -53,6 +53,7 @@ class PyHankoCopySigner:
         self._copy_mark = copy_mark
         self._reason = reason
         self._location = location
+        self._bytes_reserved: int | None = None  # CMS size estimate, constant per key
 
     @property
     def signer_subject(self) -> str:
@@ -73,7 +74,9 @@ class PyHankoCopySigner:
             field_name = _free_field_name(writer)
             pdf_signer = self._pdf_signer(writer, field_name)
             text_params = self._copy_mark.text_params(signing_time)
-            output = asyncio.run(_sign(pdf_signer, writer, signing_time, text_params))
+            output, self._bytes_reserved = asyncio.run(
+                _sign(pdf_signer, writer, signing_time, text_params, self._bytes_reserved)
+            )
         except SigningError:
             raise
         except (PdfError, PyHankoSigningError, LayoutError, ValueError, KeyError) as exc:
@@ -139,15 +142,18 @@ async def _sign(
     writer: IncrementalPdfFileWriter,
     signing_time: datetime,
     text_params: dict[str, str],
-) -> io.BytesIO:
+    bytes_reserved: int | None,
+) -> tuple[io.BytesIO, int]:
     """pyHanko's ``async_sign_pdf`` with the signing time fixed by the caller.
 
     pyHanko reads the clock itself; the copy mark, /M and the returned ``SignedCopy`` must agree.
+    The CMS size estimate (a dry-run CMS build) is done once and reused via ``bytes_reserved``.
     """
     session = pdf_signer.init_signing_session(writer)
     session.system_time = signing_time
     validation_info = await session.perform_presign_validation(writer)
-    bytes_reserved = await session.estimate_signature_container_size(validation_info)
+    if bytes_reserved is None:
+        bytes_reserved = await session.estimate_signature_container_size(validation_info)
     tbs_document = session.prepare_tbs_document(
         validation_info=validation_info,
         bytes_reserved=bytes_reserved,
@@ -159,4 +165,4 @@ async def _sign(
         pdf_cms_signed_attrs=PdfCMSSignedAttributes(signing_time=signing_time),
     )
     await signed.post_signature_processing(output)
-    return output
+    return output, bytes_reserved

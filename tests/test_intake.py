@@ -1,0 +1,141 @@
+"""Intake: files identified by content; bad input rejected with the file's name and the reason."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+
+import pikepdf
+import pytest
+from PIL import Image
+
+from sohoa.errors import InputRejected
+from sohoa.intake import IntakeLimits, inspect_file, list_pages, sha256_file
+
+LIMITS = IntakeLimits()
+
+
+def _jpeg(path: Path, size=(400, 300)) -> Path:
+    Image.new("RGB", size, (240, 240, 240)).save(path, "JPEG", dpi=(300, 300))
+    return path
+
+
+def _png_header_only(path: Path, width: int, height: int) -> Path:
+    """A valid PNG that claims huge dimensions: the shape of a decompression bomb."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+    return path
+
+
+def _pdf_with_text(path: Path, text: str) -> Path:
+    from fpdf import FPDF
+
+    document = FPDF()
+    document.add_page()
+    document.add_font("serif", fname="/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
+    document.set_font("serif", size=12)
+    document.multi_cell(0, 8, text)
+    document.output(str(path))
+    return path
+
+
+def _rejected(path: Path) -> InputRejected:
+    with pytest.raises(InputRejected) as caught:
+        inspect_file(path, LIMITS)
+    assert caught.value.file_name == path.name
+    assert path.name in str(caught.value)
+    return caught.value
+
+
+def test_jpeg_is_accepted_with_its_digest(tmp_path):
+    accepted = inspect_file(_jpeg(tmp_path / "scan.jpg"), LIMITS)
+    assert accepted.media_type == "image/jpeg"
+    assert accepted.page_count == 1
+    assert accepted.sha256 == sha256_file(tmp_path / "scan.jpg")
+    assert accepted.born_digital_texts == (None,)
+
+
+def test_multipage_tiff_lists_every_frame_in_order(tmp_path):
+    frames = [Image.new("RGB", (300, 400), colour) for colour in ("white", "gray", "white")]
+    frames[0].save(tmp_path / "bundle.tiff", save_all=True, append_images=frames[1:], compression="tiff_lzw")
+    first = inspect_file(_jpeg(tmp_path / "a.jpg"), LIMITS)
+    bundle = inspect_file(tmp_path / "bundle.tiff", LIMITS)
+    pages = list_pages((first, bundle))
+    assert [(p.file_name, p.frame, p.index) for p in pages] == [
+        ("a.jpg", 0, 0), ("bundle.tiff", 0, 1), ("bundle.tiff", 1, 2), ("bundle.tiff", 2, 3)]
+
+
+def test_born_digital_pdf_keeps_its_own_text(tmp_path):
+    text = "Đơn đề nghị cấp Giấy phép bán lẻ rượu của Công ty TNHH Thương mại Đức Thành, tỉnh Thái Nguyên."
+    accepted = inspect_file(_pdf_with_text(tmp_path / "don.pdf", text), LIMITS)
+    assert accepted.media_type == "application/pdf"
+    assert "Giấy phép bán lẻ rượu" in accepted.born_digital_texts[0]
+
+
+def test_empty_file(tmp_path):
+    (tmp_path / "empty.jpg").write_bytes(b"")
+    assert "empty" in _rejected(tmp_path / "empty.jpg").reason
+
+
+def test_unsupported_type(tmp_path):
+    (tmp_path / "notes.txt").write_text("hello")
+    assert "unsupported file type" in _rejected(tmp_path / "notes.txt").reason
+
+
+def test_content_that_does_not_match_the_extension(tmp_path):
+    _jpeg(tmp_path / "scan.jpg")
+    (tmp_path / "scan.pdf").write_bytes((tmp_path / "scan.jpg").read_bytes())
+    reason = _rejected(tmp_path / "scan.pdf").reason
+    assert "image/jpeg" in reason and "application/pdf" in reason
+
+
+def test_truncated_jpeg(tmp_path):
+    data = _jpeg(tmp_path / "full.jpg", (800, 600)).read_bytes()
+    (tmp_path / "cut.jpg").write_bytes(data[: len(data) // 2])
+    assert "truncated" in _rejected(tmp_path / "cut.jpg").reason
+
+
+def test_truncated_pdf(tmp_path):
+    data = _pdf_with_text(tmp_path / "full.pdf", "Giấy chứng nhận " * 40).read_bytes()
+    (tmp_path / "cut.pdf").write_bytes(data[: len(data) - 200])
+    assert "truncated" in _rejected(tmp_path / "cut.pdf").reason
+
+
+def test_corrupt_pdf_body(tmp_path):
+    (tmp_path / "junk.pdf").write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 100 + b"\n%%EOF\n")
+    assert "PDF" in _rejected(tmp_path / "junk.pdf").reason
+
+
+def test_encrypted_pdf(tmp_path):
+    source = _pdf_with_text(tmp_path / "plain.pdf", "Hợp đồng nguyên tắc " * 20)
+    with pikepdf.open(source) as pdf:
+        pdf.save(tmp_path / "locked.pdf", encryption=pikepdf.Encryption(owner="o", user="secret"))
+    assert "encrypted" in _rejected(tmp_path / "locked.pdf").reason
+
+
+def test_encrypted_pdf_without_user_password_is_still_rejected(tmp_path):
+    source = _pdf_with_text(tmp_path / "plain.pdf", "Hợp đồng nguyên tắc " * 20)
+    with pikepdf.open(source) as pdf:
+        pdf.save(tmp_path / "restricted.pdf", encryption=pikepdf.Encryption(owner="owner", user=""))
+    assert "encrypted" in _rejected(tmp_path / "restricted.pdf").reason
+
+
+def test_decompression_bomb_is_refused_from_its_header(tmp_path):
+    reason = _rejected(_png_header_only(tmp_path / "bomb.png", 60_000, 60_000)).reason
+    assert "decompression bomb" in reason
+
+
+def test_corrupt_image_header(tmp_path):
+    (tmp_path / "bad.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64 + b"IEND\xaeB`\x82")
+    assert "corrupt" in _rejected(tmp_path / "bad.png").reason
+
+
+def test_oversized_file(tmp_path):
+    path = _jpeg(tmp_path / "scan.jpg")
+    with pytest.raises(InputRejected, match="over the limit"):
+        inspect_file(path, IntakeLimits(max_file_bytes=100))
