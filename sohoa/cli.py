@@ -32,7 +32,7 @@ EX_UNAVAILABLE = 69
 
 def main() -> None:
     """Entry point: run the app, turning the core's typed errors into messages and exit codes."""
-    logging.basicConfig(level=os.environ.get("SOHOA_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=os.environ.get("SOHOA_LOG_LEVEL", "ERROR"), format="%(levelname)s %(name)s: %(message)s")
     from sohoa.archive import StorageError
     from sohoa.catalog import CatalogError
     from sohoa.errors import SohoaError

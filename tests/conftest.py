@@ -80,14 +80,15 @@ def postgres_url() -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture
-def config_for(tmp_path: Path, s3_settings, redis_url: str):
+@pytest.fixture(scope="module")
+def config_for(tmp_path_factory: pytest.TempPathFactory, s3_settings, redis_url: str):
     """Build a Config on the test servers: a fresh bucket, a fresh data dir, the chosen database URL."""
 
     buckets = []
+    data_dir = tmp_path_factory.mktemp("data")
 
     def build(database_url: str | None = None, jobs: int = 2) -> Config:
-        base = Config.from_env({"SOHOA_DATA_DIR": str(tmp_path / "data")})
+        base = Config.from_env({"SOHOA_DATA_DIR": str(data_dir)})
         storage = dataclasses.replace(s3_settings, bucket=f"e2e-{uuid.uuid4().hex[:16]}")
         buckets.append(storage)
         return dataclasses.replace(base, storage=storage, redis_url=redis_url, jobs=jobs,

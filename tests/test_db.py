@@ -43,6 +43,7 @@ from sohoa.models.report import (
     ChecklistVerdict,
     ComponentReport,
     DossierReport,
+    OcrArtifact,
     PageReport,
     PdfaVerdict,
     SourceFileReport,
@@ -165,6 +166,7 @@ def make_report(code: str, *, signed: bool = True, tag: bytes = b"") -> dict[str
         dossier_code=code, procedure_code="2.000620", procedure_name="Cấp Giấy phép bán lẻ rượu", variant="cap-moi",
         sources=sources, pages=(_page(0, "scan1.pdf", 1), _page(1, "scan2.pdf", 2)), components=components,
         checklist=ChecklistVerdict(complete=False, present_positions=(1, 2), missing_positions=(3,), unexpected=()),
+        ocr=OcrArtifact(object=_artifact("ocr", b"ocr" + tag, ".json"), engine="tesseract 5.3 vie"),
         manifest=_artifact("manifests", b"manifest" + tag, ".json"),
         timings=(StageTiming(stage="ocr", seconds=3.2, pages=2),), warnings=("Thiếu thành phần 3",),
     )
@@ -282,16 +284,17 @@ def test_save_report_records_and_replaces_artifacts(db: Database) -> None:
     db.save_report(code, report)
     found = db.list_artifacts(code)
     assert [(a.kind, a.position) for a in found] == [
-        ("original", None), ("original", None), ("pdfa", 1), ("signed", 1), ("pdfa", 2), ("manifest", None)
+        ("original", None), ("original", None), ("pdfa", 1), ("signed", 1), ("pdfa", 2), ("ocr", None), ("manifest", None)
     ]
     source = report["sources"][0]
     assert (found[0].key, found[0].sha256, found[0].size) == (source["object_key"], source["sha256"], source["size"])
     assert found[3].key == report["components"][0]["signed"]["key"]
     assert db.find_artifact(code, report["manifest"]["key"]).kind == "manifest"
+    assert db.find_artifact(code, report["ocr"]["object"]["key"]).kind == "ocr"
 
     db.save_report(code, make_report(code, signed=False, tag=b"v2"))
     again = db.list_artifacts(code)
-    assert [a.kind for a in again] == ["original", "original", "pdfa", "pdfa", "manifest"]
+    assert [a.kind for a in again] == ["original", "original", "pdfa", "pdfa", "ocr", "manifest"]
     assert not {a.key for a in found} & {a.key for a in again}
     with pytest.raises(ArtifactNotFound, match=code):
         db.find_artifact(code, report["manifest"]["key"])
@@ -319,12 +322,14 @@ def test_save_report_is_atomic(db: Database, monkeypatch: pytest.MonkeyPatch) ->
     assert db.list_artifacts(code) == before
 
 
-def test_identical_sources_are_recorded_once(db: Database) -> None:
+def test_identical_sources_are_recorded_once_and_ocr_is_optional(db: Database) -> None:
     code = _new_dossier(db)
     report = make_report(code)
     report["sources"].append(dict(report["sources"][0], name="scan1-again.pdf"))
+    del report["ocr"]  # reports written before the OCR object existed
     db.save_report(code, report)
-    assert [a.kind for a in db.list_artifacts(code)].count("original") == 2
+    kinds = [a.kind for a in db.list_artifacts(code)]
+    assert kinds.count("original") == 2 and "ocr" not in kinds
 
 
 def test_missing_dossier_errors_name_the_code(db: Database) -> None:
@@ -391,6 +396,11 @@ def test_access_log_is_append_only_and_ordered(db: Database, url: str) -> None:
     assert all(e.accessed_at.tzinfo == UTC for e in log)
     assert [e.accessed_at for e in log] == sorted(e.accessed_at for e in log)
     assert [e.actor for e in db.access_log("000.00.06.H56-231027-0999")] == ["mallory"]
+    db.record_access("000.00.06.H56-231027-0998", "worker", "digitize", None, "failed: " + "x" * 20_000)
+    long_outcome = db.access_log("000.00.06.H56-231027-0998")[0].outcome
+    assert len(long_outcome) == 10_000 and long_outcome.endswith("[truncated]")
+    with pytest.raises(InvalidRecord, match="actor"):
+        db.record_access(code, " ", "view", None, "ok")
 
     engine = create_engine(url)
     try:

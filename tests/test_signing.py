@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import shutil
@@ -115,9 +116,7 @@ def test_signed_copy_result(original, signer, demo):
     assert copy.signing_time.isoformat() == PRINTED_TIME
     assert copy.signer_subject == demo.subject
     assert copy.field_name == "SohoaBanSao1"
-    assert len(copy.sha256) == 64 and copy.sha256 == __import__("hashlib").sha256(
-        copy.data
-    ).hexdigest()
+    assert copy.sha256 == hashlib.sha256(copy.data).hexdigest()
 
 
 def test_signed_file_starts_with_the_original_bytes(original, signed_path):
@@ -218,9 +217,10 @@ def test_pdfa_check_finds_no_violation(signed_path):
     with pikepdf.open(signed_path) as pdf:
         report = pikepdf.pdfa.check(pdf, "2b")
     assert not report.violations, report.summary()
-    assert [f.where for f in report.unsupported] == ["obj 2 0 (Catalog) /AcroForm"] or all(
-        "/AcroForm" in f.where for f in report.unsupported
-    ), report.summary()
+    assert report.unsupported, "pikepdf now checks /AcroForm: tighten this test to .passed"
+    assert all(f.where.endswith("(Catalog) /AcroForm") for f in report.unsupported), (
+        report.summary()
+    )
 
 
 def test_pdfa_check_passes_on_everything_else(signed_path):
@@ -252,8 +252,9 @@ def test_key_is_loaded_once(workdir, demo, original):
     copied = workdir / "once"
     copied.mkdir()
     p12 = Path(shutil.copy(demo.pkcs12_path, copied))
+    passphrase = demo.passphrase_path.read_text().strip()
     signer = load_signer(SigningSettings(p12, organisation=ORGANISATION),
-                         environ={"SOHOA_SIGNING_PASSPHRASE": demo.passphrase_path.read_text().strip()})  # fmt: skip
+                         environ={"SOHOA_SIGNING_PASSPHRASE": passphrase})  # fmt: skip
     p12.unlink()
     assert sign_copy(original, signer, SIGNING_TIME).data.startswith(original)
 

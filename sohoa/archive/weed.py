@@ -273,7 +273,9 @@ def remove_stale_sockets(ports: WeedPorts, tmp_dir: Path = Path("/tmp")) -> None
     """Delete the unix sockets weed leaves in /tmp (named after its ports); call once it has exited."""
     names = (
         f"seaweedfs-s3-{ports.s3}.sock", f"seaweedfs-s3-grpc-{ports.s3_grpc}.sock",
-        f"seaweedfs-filer-{ports.filer}.sock", f"seaweedfs-admin-grpc-{ports.admin_grpc}.sock",
+        f"seaweedfs-filer-{ports.filer}.sock", f"seaweedfs-filer-grpc-{ports.filer_grpc}.sock",
+        f"seaweedfs-master-grpc-{ports.master_grpc}.sock", f"seaweedfs-volume-grpc-{ports.volume_grpc}.sock",
+        f"seaweedfs-admin-grpc-{ports.admin_grpc}.sock",
     )
     for name in names:
         path = tmp_dir / name

@@ -204,11 +204,16 @@ class VietnameseFaker:
         return start + dt.timedelta(days=self.rng.randint(0, max(0, (end - start).days)))
 
 
-def date_line(place: str, on: dt.date) -> str:
-    """'Hà Nội, ngày 05 tháng 3 năm 2026' (day and month < 3 with a leading zero, as NĐ 30/2020 asks)."""
+def long_date(on: dt.date) -> str:
+    """'ngày 05 tháng 3 năm 2026' (day < 10 and months 1–2 with a leading zero, as NĐ 30/2020 asks)."""
     day = f"{on.day:02d}" if on.day < 10 else str(on.day)
     month = f"{on.month:02d}" if on.month < 3 else str(on.month)
-    return f"{place}, ngày {day} tháng {month} năm {on.year}"
+    return f"ngày {day} tháng {month} năm {on.year}"
+
+
+def date_line(place: str, on: dt.date) -> str:
+    """'Hà Nội, ngày 05 tháng 3 năm 2026'."""
+    return f"{place}, {long_date(on)}"
 
 
 def vn_date(on: dt.date) -> str:

@@ -1,10 +1,10 @@
 """Artifact rows derived from a dossier report (the JSON of ``sohoa.models.report.DossierReport``).
 
-Recorded: every ``sources[*]`` (kind ``original``, key ``object_key``), every ``components[*].pdfa``
-and ``components[*].signed`` (with the component ``position``), and the ``manifest``. Anything else in
-the report (including OCR objects, should a later schema add them) is stored with the report but not
-recorded as an artifact. The same (kind, key) listed twice, e.g. two byte-identical source files
-under one content-addressed key, is recorded once.
+Recorded, in this order: every ``sources[*]`` (kind ``original``, key ``object_key``), every
+``components[*].pdfa`` and ``components[*].signed`` (with the component ``position``), the OCR output
+``ocr.object`` (kind ``ocr``; skipped when the report has no ``ocr``), and the ``manifest``. Anything
+else in the report is stored with the report but not recorded as an artifact. The same (kind, key)
+listed twice, e.g. two byte-identical source files under one content-addressed key, is recorded once.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ _MAX_INT64 = 2**63 - 1
 
 
 def artifact_rows(dossier_code: str, report: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Rows for the ``artifacts`` table, in order: originals, then per component pdfa and signed, then
-    the manifest. :class:`InvalidRecord` naming the dossier and the JSON path of the first bad value."""
+    """Rows for the ``artifacts`` table, in order: originals, per component pdfa and signed, OCR, manifest.
+    :class:`InvalidRecord` naming the dossier and the JSON path of the first bad value."""
     if not isinstance(report, Mapping):
         raise InvalidRecord(dossier_code, f"report must be a JSON object, got {type(report).__name__}")
     declared = report.get("dossier_code")
@@ -42,6 +42,9 @@ def artifact_rows(dossier_code: str, report: Mapping[str, Any]) -> list[dict[str
         if component.get("signed") is not None:
             signed = _object(dossier_code, component["signed"], f"{path}.signed")
             rows.append(_row(dossier_code, "signed", signed, f"{path}.signed", position))
+    if report.get("ocr") is not None:
+        ocr = _object(dossier_code, report["ocr"], "ocr")
+        rows.append(_row(dossier_code, "ocr", _object(dossier_code, ocr.get("object"), "ocr.object"), "ocr.object", None))
     manifest = _object(dossier_code, report.get("manifest"), "manifest")
     rows.append(_row(dossier_code, "manifest", manifest, "manifest", None))
     unique: dict[tuple[str, str], dict[str, Any]] = {}

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
+from alembic.util import CommandError
 from sqlalchemy import Connection, Row, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError, StatementError
@@ -27,6 +28,9 @@ from sohoa.errors import DossierNotFound
 
 MAX_LIST = 1000
 """Largest ``limit`` accepted by :meth:`Database.list_dossiers`."""
+OUTCOME_LENGTH = 10_000
+"""Longest access-log outcome stored; longer ones (they may carry an error message) are cut, marked."""
+_TRUNCATED = " …[truncated]"
 
 
 def utc_now() -> datetime:
@@ -84,7 +88,10 @@ class Database:
     def upgrade(self) -> None:
         """Bring the schema to the newest migration (``alembic upgrade head``); safe to call every start."""
         with self._guard("upgrade the schema"):
-            migrate.upgrade(self._engine)
+            try:
+                migrate.upgrade(self._engine)
+            except CommandError as exc:  # e.g. the database is at a revision this code does not know
+                raise DatabaseError(f"upgrade the schema: database {self._url}: {exc}") from exc
 
     def schema_revision(self) -> str | None:
         """The migration revision the database is at; None when never migrated."""
@@ -234,7 +241,9 @@ class Database:
         _check_text(dossier_code, "dossier_code", dossier_code, CODE_LENGTH)
         _check_text(dossier_code, "actor", actor, 255)
         _check_text(dossier_code, "action", action, 64)
-        _check_text(dossier_code, "outcome", outcome, 64)
+        _check_text(dossier_code, "outcome", outcome, None)
+        if len(outcome) > OUTCOME_LENGTH:
+            outcome = outcome[: OUTCOME_LENGTH - len(_TRUNCATED)] + _TRUNCATED
         if object_key is not None:
             _check_text(dossier_code, "object_key", object_key, KEY_LENGTH)
         values = dict(
@@ -290,9 +299,10 @@ def _require_dossier(connection: Connection, code: str) -> None:
         raise _not_found(code)
 
 
-def _check_text(code: str, field: str, value: object, max_length: int) -> None:
-    if not isinstance(value, str) or not value.strip() or len(value) > max_length:
-        raise InvalidRecord(code, f"{field} must be a non-empty string of at most {max_length} characters, got {value!r}")
+def _check_text(code: str, field: str, value: object, max_length: int | None) -> None:
+    if not isinstance(value, str) or not value.strip() or (max_length is not None and len(value) > max_length):
+        limit = f" of at most {max_length} characters" if max_length is not None else ""
+        raise InvalidRecord(code, f"{field} must be a non-empty string{limit}, got {value!r:.200}")
 
 
 def _enum(kind: type[Channel] | type[DossierStatus], value: object, code: str, field: str) -> Any:

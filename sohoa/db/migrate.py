@@ -15,9 +15,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 from sohoa.db.engine import WRITE_OPTION
+from sohoa.db.errors import DatabaseError
 from sohoa.db.schema import metadata
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -53,14 +54,33 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Run ``alembic upgrade <revision>`` in one transaction on ``engine``.
 
     On PostgreSQL an advisory transaction lock serialises concurrent upgrades; on SQLite the
-    ``BEGIN IMMEDIATE`` of the write transaction does.
+    ``BEGIN IMMEDIATE`` of the write transaction does. On SQLite foreign keys are off while migrating
+    (batch migrations drop and re-create tables, which would otherwise cascade) and checked before
+    the commit.
     """
-    with engine.execution_options(**{WRITE_OPTION: True}).begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK})
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    with engine.execution_options(**{WRITE_OPTION: True}).connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_pragma(connection, "PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK})
+                config = alembic_config()
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise DatabaseError(f"upgrade the schema: migration to {revision} broke foreign keys: {broken[:5]}")
+        finally:
+            if sqlite:
+                _sqlite_pragma(connection, "PRAGMA foreign_keys = ON")
+
+
+def _sqlite_pragma(connection: Connection, statement: str) -> None:
+    """Run a pragma outside any transaction (foreign_keys is a no-op inside one)."""
+    connection.connection.driver_connection.execute(statement)
 
 
 def schema_diff(engine: Engine) -> list[Any]:

@@ -100,7 +100,7 @@ class ArtifactRecord:
     size: int
     """Size in bytes."""
     position: int | None
-    """1-based component position for ``pdfa``/``signed``; None for originals and the manifest."""
+    """1-based component position for ``pdfa``/``signed``; None for originals, OCR and the manifest."""
 
 
 @dataclass(frozen=True)

@@ -132,7 +132,7 @@ access_log = Table(
     Column("actor", String(255), nullable=False),
     Column("action", String(64), nullable=False),
     Column("object_key", String(KEY_LENGTH), nullable=True),
-    Column("outcome", String(64), nullable=False),
+    Column("outcome", Text, nullable=False),
     Index(None, "dossier_code", "id"),
 )
 """Append-only: the migrations add triggers that refuse UPDATE and DELETE on both backends. No foreign

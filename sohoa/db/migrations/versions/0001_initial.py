@@ -26,7 +26,7 @@ PG_APPEND_ONLY = [
     """
     CREATE FUNCTION sohoa_access_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        RAISE EXCEPTION 'access_log is append-only: % refused', TG_OP;
+        RAISE EXCEPTION USING MESSAGE = 'access_log is append-only: ' || TG_OP || ' refused';
     END
     $$
     """,
@@ -104,7 +104,7 @@ def upgrade() -> None:
         sa.Column("actor", sa.String(255), nullable=False),
         sa.Column("action", sa.String(64), nullable=False),
         sa.Column("object_key", sa.String(1024), nullable=True),
-        sa.Column("outcome", sa.String(64), nullable=False),
+        sa.Column("outcome", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_access_log"),
     )
     op.create_index("ix_access_log_dossier_code_id", "access_log", ["dossier_code", "id"])

@@ -1,0 +1,84 @@
+"""The `sohoa` command as a user runs it: a real process, real servers, exit codes and messages."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import sample_files
+from tests.conftest_s3 import drop_bucket
+
+SOHOA = Path(sys.executable).with_name("sohoa")
+
+
+@pytest.fixture(scope="module")
+def cli_env(tmp_path_factory, s3_settings):
+    import dataclasses
+
+    storage = dataclasses.replace(s3_settings, bucket=f"cli-{uuid.uuid4().hex[:12]}")
+    env = {
+        **os.environ,
+        "SOHOA_DATA_DIR": str(tmp_path_factory.mktemp("cli-data")),
+        "SOHOA_S3_ENDPOINT": storage.endpoint,
+        "SOHOA_S3_ACCESS_KEY": storage.access_key,
+        "SOHOA_S3_SECRET_KEY": storage.secret_key,
+        "SOHOA_S3_BUCKET": storage.bucket,
+    }
+    yield env
+    drop_bucket(storage)
+
+
+def _sohoa(env, *arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(SOHOA), *arguments], capture_output=True, text=True, env=env, timeout=600, check=False)
+
+
+@pytest.mark.slow
+def test_process_json_report_and_out_dir(cli_env, tmp_path):
+    out = tmp_path / "out"
+    done = _sohoa(cli_env, "process", *map(str, sample_files()), "--procedure", "2.000620", "--json", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["schema_version"] == "1.0"
+    assert report["checklist"]["complete"] is True
+    assert {t["stage"] for t in report["timings"]} >= {"intake", "pages", "classify", "pdfa", "sign", "archive_results"}
+    written = sorted(p.name for p in out.iterdir())
+    assert sum(name.endswith(".signed.pdf") for name in written) == 3
+    assert sum(name.endswith(".pdfa.pdf") for name in written) == 3
+    status = _sohoa(cli_env, "status", report["dossier_code"], "--json")
+    assert json.loads(status.stdout)["status"] == 2
+
+
+def test_bad_file_exits_65_naming_the_file(cli_env, tmp_path):
+    broken = tmp_path / "giay-phep.pdf"
+    broken.write_bytes(b"%PDF-1.7\n1 0 obj\n<<")
+    done = _sohoa(cli_env, "process", str(broken), "--procedure", "2.000620")
+    assert done.returncode == 65
+    assert "giay-phep.pdf" in done.stderr and "truncated" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_unknown_procedure_exits_64_with_suggestions(cli_env):
+    done = _sohoa(cli_env, "process", str(sample_files()[0]), "--procedure", "2.000621")
+    assert done.returncode == 64
+    assert "2.000620" in done.stderr
+
+
+def test_catalog_commands(cli_env):
+    listed = json.loads(_sohoa(cli_env, "catalog", "list", "--json").stdout)
+    assert "2.000620" in {p["code"] for p in listed}
+    shown = json.loads(_sohoa(cli_env, "catalog", "show", "2.000648", "--json").stdout)
+    positions = [c["position"] for c in shown["variants"][0]["components"]]
+    assert positions == [1, 2, 3, 4]
+
+
+def test_pki_init_creates_a_labelled_demo_identity(cli_env, tmp_path):
+    done = _sohoa(cli_env, "pki", "init", "--directory", str(tmp_path / "pki"))
+    assert done.returncode == 0, done.stderr
+    assert "NOT FOR PRODUCTION" in done.stdout
+    assert (tmp_path / "pki").is_dir() and any(p.suffix == ".p12" for p in (tmp_path / "pki").iterdir())
