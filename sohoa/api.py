@@ -7,18 +7,20 @@ its artifacts from storage. Typed errors become status codes here and nowhere el
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, File, Form, Header, Request, UploadFile
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import FileResponse, JSONResponse
+from starlette.background import BackgroundTask
 from pydantic import BaseModel, Field
 
 from sohoa.archive import IntegrityError, ObjectMissing, StorageError
 from sohoa.config import Config
 from sohoa.errors import InputRejected, SohoaError
-from sohoa.service import Runtime, accept_upload, build_runtime, open_artifact
+from sohoa.service import Runtime, accept_upload, build_runtime, download_verified, open_artifact
 
 MAX_UPLOAD_BYTES = 300 * 1024 * 1024
 _SAFE_NAME = re.compile(r"[^\w.\-() ]+", re.UNICODE)
@@ -111,11 +113,14 @@ def _install_routes(app: FastAPI, get_runtime, get_queue) -> None:
                              download_url=str(request.url_for("download_artifact", code=code, key=a.key)))
                 for a in artifacts]
 
-    @app.get("/dossiers/{code}/artifacts/{key:path}", name="download_artifact")
-    def download_artifact(code: str, key: str, runtime: RuntimeDep, actor: Actor = "anonymous") -> StreamingResponse:
-        store, size, media_type = open_artifact(runtime, code, key, actor=f"api:{actor}")
-        return StreamingResponse(store.iter_chunks(key), media_type=media_type, headers={
-            "Content-Length": str(size), "Content-Disposition": f'attachment; filename="{Path(key).name}"'})
+    @app.get("/dossiers/{code}/artifacts/{key:path}", name="download_artifact", response_class=FileResponse)
+    def download_artifact(code: str, key: str, runtime: RuntimeDep, actor: Actor = "anonymous") -> FileResponse:
+        store, _, media_type = open_artifact(runtime, code, key, actor=f"api:{actor}")
+        # Verified in full before the first byte goes out: a client never receives a corrupt file that looks whole.
+        directory = tempfile.mkdtemp(prefix="sohoa-download-")
+        path = download_verified(store, key, Path(directory) / Path(key).name)
+        return FileResponse(path, media_type=media_type, filename=path.name,
+                            background=BackgroundTask(shutil.rmtree, directory, ignore_errors=True))
 
     @app.get("/health")
     def health() -> dict:

@@ -142,8 +142,19 @@ def fetch_sources(store: ObjectStore, sources: tuple[StoredSource, ...], directo
     for index, source in enumerate(sources):
         target = directory / f"{index:03d}" / Path(source.name).name
         target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("wb") as out:
-            for chunk in store.iter_chunks(source.key):
-                out.write(chunk)
+        download_verified(store, source.key, target)
         paths.append(target)
     return tuple(paths)
+
+
+def download_verified(store: ObjectStore, key: str, target: Path) -> Path:
+    """Write an object to target only once its digest has been verified; nothing is left behind on failure."""
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with partial.open("wb") as out:
+            for chunk in store.iter_chunks(key):
+                out.write(chunk)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return target

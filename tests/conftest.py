@@ -16,8 +16,8 @@ import pytest
 from redis import Redis
 
 from sohoa.config import Config
-from tests.conftest_s3 import drop_bucket
 
+pytest.register_assert_rewrite("tests.conftest_s3")
 pytest_plugins = ["tests.conftest_s3"]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,5 +96,7 @@ def config_for(tmp_path_factory: pytest.TempPathFactory, s3_settings, redis_url:
                                    database_url=database_url or base.database_url)
 
     yield build
+    from tests.conftest_s3 import drop_bucket
+
     for storage in buckets:
         drop_bucket(storage)

@@ -203,6 +203,17 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
+def test_database_newer_than_the_code_is_a_clear_error(tmp_path: Path) -> None:
+    with Database(default_sqlite_url(tmp_path)) as db:
+        db.upgrade()
+        engine = create_engine(default_sqlite_url(tmp_path))
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+        engine.dispose()
+        with pytest.raises(DatabaseError, match="9999"):
+            db.upgrade()
+
+
 # -- codes ------------------------------------------------------------------------------------------------
 
 

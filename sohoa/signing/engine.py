@@ -67,6 +67,7 @@ class PyHankoCopySigner:
 
     def sign(self, pdf: bytes, signing_time: datetime) -> SignedCopy:
         """Append the signature and copy mark to ``pdf``; see :func:`sohoa.signing.sign_copy`."""
+        _refuse_inside_event_loop()
         self._check_certificate_valid_at(signing_time)
         label = f"input PDF (sha256 {hashlib.sha256(pdf).hexdigest()[:16]}…)"
         try:
@@ -117,9 +118,20 @@ class PyHankoCopySigner:
             )
 
 
+def _refuse_inside_event_loop() -> None:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    raise SigningError(
+        "sign_copy blocks (it runs pyHanko's event loop); from async code call it through "
+        "asyncio.to_thread(sign_copy, ...)"
+    )
+
+
 def _open_for_update(pdf: bytes, label: str) -> IncrementalPdfFileWriter:
-    if not pdf.lstrip()[:5] == b"%PDF-":
-        raise SigningInputError(f"{label} is not a PDF (no %PDF- header)")
+    if not pdf.startswith(b"%PDF-"):  # PDF/A: the header is at byte 0
+        raise SigningInputError(f"{label} is not a PDF (no %PDF- header at byte 0)")
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     except (PdfError, ValueError, KeyError) as exc:

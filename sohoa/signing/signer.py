@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from datetime import datetime
@@ -12,6 +13,8 @@ from sohoa.signing.errors import SigningError, SigningInputError
 from sohoa.signing.keys import InMemoryKeySigner, load_pkcs12_identity, read_passphrase
 from sohoa.signing.model import CopySigner, SignedCopy
 from sohoa.signing.settings import VIETNAM_TIME, SigningSettings, resolve_font_path
+
+logger = logging.getLogger(__name__)
 
 
 def load_signer(
@@ -34,11 +37,19 @@ def load_signer(
         p12,
     )
     identity = load_pkcs12_identity(p12, passphrase)
+    font_path = resolve_font_path(settings.font_path)
     copy_mark = CopyMark(
         copy_form=settings.copy_form,
         organisation=settings.organisation,
-        font_path=resolve_font_path(settings.font_path),
+        font_path=font_path,
         mark_layout=mark_layout or CopyMarkLayout(),
+    )
+    logger.info(
+        "signing key loaded from %s: %s, valid until %s; copy-mark font %s",
+        p12,
+        identity.certificate.subject.rfc4514_string(),
+        identity.certificate.not_valid_after_utc.isoformat(),
+        font_path,
     )
     return PyHankoCopySigner(
         key_signer=InMemoryKeySigner(identity),
