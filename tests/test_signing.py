@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import re
@@ -26,11 +27,13 @@ from pyhanko_certvalidator import ValidationContext
 from sohoa.signing import (
     CopyMarkError,
     CopySigner,
+    SigningError,
     SigningInputError,
     SigningKeyError,
     SigningSettings,
     init_demo_identity,
     load_signer,
+    check_signed_pdfa,
     sign_copy,
 )
 
@@ -62,6 +65,11 @@ def make_pdfa_scan(path: Path, media_box=A4, rotate: int = 0) -> bytes:
     if rotate:
         page.Rotate = rotate
     pdf.pages.append(pikepdf.Page(page))
+    with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:  # as sohoa.pdfa writes it
+        meta["dc:title"] = "Giấy chứng nhận đăng ký doanh nghiệp"
+        meta["dc:creator"] = ["Trung tâm Phục vụ hành chính công"]
+        meta["xmp:CreateDate"] = "2026-11-22T10:00:00+07:00"
+        meta["xmp:CreatorTool"] = "sohoa"
     report = pikepdf.pdfa.save(pdf, path, "2b", output_intent="sRGB")
     assert report.passed, report.summary()
     return path.read_bytes()
@@ -209,6 +217,10 @@ def test_widget_follows_pdfa_annotation_rules(signed_path):
         font = widget.AP.N.Resources.Font.F1
         assert "/FontFile2" in font.DescendantFonts[0].FontDescriptor  # embedded TrueType
         assert "/ToUnicode" in font
+        widget.F = 0  # not printable: check_signed_pdfa must notice
+        broken = io.BytesIO()
+        pdf.save(broken)
+    assert "6.3.2" in " ".join(check_signed_pdfa(broken.getvalue()).widget_findings)
 
 
 def test_pdfa_check_finds_no_violation(signed_path):
@@ -224,20 +236,13 @@ def test_pdfa_check_finds_no_violation(signed_path):
 
 
 def test_pdfa_check_passes_on_everything_else(signed_path):
-    """Let the validator see what it skips: drop the form and the PAdES extension mark, draw
-    the mark's appearance stream as page content, and require a full pass (fonts, metadata,
-    colour, the incremental update's objects)."""
-    with pikepdf.open(signed_path) as pdf:
-        page = pdf.pages[0].obj
-        appearance = page.Annots[0].AP.N
-        del pdf.Root["/AcroForm"], page["/Annots"]
-        del pdf.Root.Extensions["/ESIC"]
-        if not pdf.Root.Extensions.keys():
-            del pdf.Root["/Extensions"]
-        page.Resources.XObject["/CopyMark"] = appearance
-        pdf.pages[0].contents_add(pikepdf.Stream(pdf, b"q 1 0 0 1 300 700 cm /CopyMark Do Q"))
-        report = pikepdf.pdfa.check(pdf, "2b")
+    """check_signed_pdfa lets the validator see what it skips: signature widgets become page
+    content (their appearance streams drawn in place), the PAdES /ESIC mark is dropped, and the
+    whole file must then pass (fonts, metadata, colour, the incremental update's objects)."""
+    report = check_signed_pdfa(signed_path)
+    assert report.without_form.passed, report.summary()
     assert report.passed, report.summary()
+    assert report.passed == check_signed_pdfa(signed_path.read_bytes()).passed
 
 
 def test_second_signature_keeps_both_valid(workdir, signed_path, signer):
@@ -296,6 +301,14 @@ def test_bad_inputs_are_refused(original, signer):
         sign_copy(b"GIF89a", signer, SIGNING_TIME)
     with pytest.raises(SigningInputError):
         sign_copy(original[: len(original) // 2], signer, SIGNING_TIME)
+
+
+def test_refuses_to_block_an_event_loop(original, signer):
+    async def from_async_code():
+        sign_copy(original, signer, SIGNING_TIME)
+
+    with pytest.raises(SigningError, match="to_thread"):
+        asyncio.run(from_async_code())
 
 
 def test_demo_identity_is_idempotent_and_private(workdir, demo):

@@ -12,6 +12,7 @@ from sohoa.signing.copy_mark import CopyMarkLayout
 from sohoa.signing.demo_identity import DemoIdentity, init_demo_identity
 from sohoa.signing.errors import CopyMarkError, SigningError, SigningInputError, SigningKeyError
 from sohoa.signing.model import CopySigner, SignedCopy
+from sohoa.signing.pdfa_check import SignedPdfaReport, check_signed_pdfa
 from sohoa.signing.settings import COPY_FORM_REASONS, VIETNAM_TIME, SigningSettings
 from sohoa.signing.signer import load_signer, sign_copy
 
@@ -23,10 +24,12 @@ __all__ = [
     "CopySigner",
     "DemoIdentity",
     "SignedCopy",
+    "SignedPdfaReport",
     "SigningError",
     "SigningInputError",
     "SigningKeyError",
     "SigningSettings",
+    "check_signed_pdfa",
     "init_demo_identity",
     "load_signer",
     "sign_copy",
