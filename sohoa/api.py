@@ -4,7 +4,6 @@ Upload a dossier → 202 with its code and status URL; read its status and check
 its artifacts from storage. Typed errors become status codes here and nowhere else.
 """
 
-from __future__ import annotations
 
 import re
 import shutil

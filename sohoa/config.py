@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sohoa.archive import StorageSettings, settings_from_env
+from sohoa.db import default_sqlite_url
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class Config:
         passphrase_file = env.get("SOHOA_SIGNING_PASSPHRASE_FILE")
         return cls(
             data_dir=data_dir,
-            database_url=env.get("SOHOA_DATABASE_URL") or f"sqlite:///{data_dir / 'sohoa.db'}",
+            database_url=env.get("SOHOA_DATABASE_URL") or default_sqlite_url(data_dir.resolve()),
             redis_url=env.get("SOHOA_REDIS_URL") or "redis://127.0.0.1:6379/0",
             queue_name=env.get("SOHOA_QUEUE") or "sohoa",
             storage=settings_from_env(env),

@@ -79,7 +79,7 @@ def main() -> None:
         passphrase = demo.passphrase_path.read_text().strip().encode()
         stock = SimpleSigner.load_pkcs12(str(demo.pkcs12_path), passphrase=passphrase)
         stock_signer = PyHankoCopySigner(
-            stock, signer._certificate, signer.copy_mark, settings.reason, ORGANISATION
+            stock, signer.certificate, signer.copy_mark, settings.reason, ORGANISATION
         )
         print(f"input: {len(pdf) / 1e6:.2f} MB PDF/A-2b, load_signer: {loaded_ms:.0f} ms")
         for name, candidate in (("InMemoryKeySigner", signer), ("SimpleSigner", stock_signer)):

@@ -61,6 +61,11 @@ class PyHankoCopySigner:
         return self._certificate.subject.rfc4514_string()
 
     @property
+    def certificate(self) -> x509.Certificate:
+        """The signing certificate."""
+        return self._certificate
+
+    @property
     def copy_mark(self) -> CopyMark:
         """The prepared copy mark (text, font program, box size)."""
         return self._copy_mark
