@@ -36,7 +36,7 @@ def main() -> None:
     from sohoa.archive import StorageError
     from sohoa.catalog import CatalogError
     from sohoa.errors import SohoaError
-    from sohoa.signing import SigningError
+    from sohoa.signing import SigningError, SigningInputError
 
     try:
         app(standalone_mode=False)
@@ -45,6 +45,8 @@ def main() -> None:
         sys.exit(code or 0)
     except SohoaError as error:
         _fail(str(error), error.exit_code)
+    except SigningInputError as error:
+        _fail(str(error), 65)
     except StorageError as error:
         _fail(f"object storage: {error}", EX_UNAVAILABLE)
     except (CatalogError, SigningError) as error:

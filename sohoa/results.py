@@ -23,7 +23,7 @@ from sohoa.models.report import (
     SourceFileReport,
 )
 from sohoa.pages import PageResult
-from sohoa.pdfa import DocumentMetadata, assemble_pdfa, check_pdfa
+from sohoa.pdfa import DocumentMetadata, assemble_pdfa, check_signed_pdfa
 from sohoa.signing import CopySigner, sign_copy
 
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ def sign_components(builds: tuple[ComponentBuild, ...], signer: CopySigner | Non
         copy = sign_copy(build.pdfa_path.read_bytes(), signer)
         path = build.pdfa_path.with_suffix(".signed.pdf")
         path.write_bytes(copy.data)
-        signed.append(dataclasses.replace(build, signed_path=path, signed_verdict=check_pdfa(path), signer=copy.signer_subject))
+        signed.append(dataclasses.replace(build, signed_path=path, signed_verdict=check_signed_pdfa(path), signer=copy.signer_subject))
         progress("sign", done, len(builds))
     return tuple(signed)
 

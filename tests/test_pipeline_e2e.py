@@ -87,6 +87,7 @@ def test_components_are_valid_pdfa_searchable_with_diacritics_and_signed(process
     store = runtime.engines.store
     for component in report.components:
         assert component.pdfa_verdict.passed, component.pdfa_verdict.findings
+        assert component.signed_pdfa_verdict.passed, component.signed_pdfa_verdict.findings
         pdfa = store.get_bytes(component.pdfa.key)
         assert hashlib.sha256(pdfa).hexdigest() == component.pdfa.sha256
         text = unicodedata.normalize("NFC", _pdftotext(pdfa, tmp_path))

@@ -16,12 +16,12 @@ class ScanOptions:
     max_skew_deg: float = 3.0
     rotate_probability: float = 0.1
     blank_back_probability: float = 0.1
-    noise: float = 0.02  # std-dev of sensor noise, as a fraction of full scale
+    noise: float = 0.006  # std-dev of sensor noise, as a fraction of full scale
     jpeg_quality: int | None = 85  # None: lossless PNG
     unexpected_probability: float = 0.0  # per dossier: add one paper that is not on the checklist
     missing_probability: float = 0.0  # per dossier: leave one component out
     blur: float = 0.6  # Gaussian blur sigma in px at 300 dpi (scaled with dpi)
-    lighting: float = 0.06  # depth of uneven illumination (0: flat)
+    lighting: float = 0.04  # depth of uneven illumination (0: flat)
     shuffle_probability: float = 0.0  # per dossier: papers not in checklist order
     tiff_multipage: bool = False  # multi-page documents as one multi-page TIFF (JPEG-compressed)
 
