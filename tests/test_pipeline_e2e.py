@@ -63,8 +63,8 @@ def test_rotation_skew_and_dpi_are_recorded(processed, truth):
     for page, expected in zip(report.pages, truth["pages"], strict=True):
         if expected["blank"]:
             continue
-        # the generator rotates the scan clockwise by rotation_deg; preparation turns it back
-        assert (page.rotation + expected["rotation_deg"]) % 360 == 0, page.index
+        # the generator turns the scan counter-clockwise by rotation_deg; preparation turns it back clockwise
+        assert page.rotation == expected["rotation_deg"] % 360, page.index
         assert abs(page.skew + expected["skew_deg"]) < 0.6, (page.index, page.skew, expected["skew_deg"])
         assert page.dpi == pytest.approx(expected["dpi"], abs=1)
         assert not page.low_dpi

@@ -116,7 +116,7 @@ def centred_national(date_text: str | None = None) -> b.Lines:
     lines = national_lines(None)
     if date_text:
         lines += (b.Line(date_text, italic=True, size=13, align="right"),)
-    return b.Lines(lines, space_after_mm=3)
+    return b.Lines(lines, space_after_mm=5)
 
 
 def title(text: str, subtitle: str = "", max_chars: int = 44) -> b.Lines:
@@ -148,7 +148,7 @@ def business_signer(business: Business, heading: str | None = None,
     """Signature block of a business: its position (or ``heading``), seal unless a household business."""
     seal = company_seal(business) if business.kind != "hkd" else None
     if business.kind == "hkd":
-        note = "(Ký, ghi rõ họ tên)"
+        note, heading = "(Ký, ghi rõ họ tên)", "CHỦ HỘ KINH DOANH"
     lines = split_lines(heading or business.rep_position.upper(), 30)
     return b.Signer(tuple(b.Line(text, bold=True) for text in lines), business.representative.name, note, seal)
 

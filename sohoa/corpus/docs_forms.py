@@ -48,7 +48,7 @@ def _identity(ctx: DossierContext) -> list[b.Para]:
             "hkd": "Giấy chứng nhận đăng ký hộ kinh doanh"}[a.kind]
     code = {"dn": "Mã số doanh nghiệp", "htx": "Mã số hợp tác xã", "hkd": "Mã số hộ kinh doanh"}[a.kind]
     lines = [
-        ("1. Tên thương nhân", a.name.title() if a.kind == "hkd" else a.name),
+        ("1. Tên thương nhân", a.name),
         ("2. Địa chỉ trụ sở chính", a.address.text(ctx.submitted)),
         ("3. Điện thoại", a.phone + (f"; Email: {a.email}" if a.email else "")),
         (f"4. {cert}, {code}", f"{a.tax_code} do {_registrar(ctx)} cấp lần đầu ngày {vn_date(a.first_registered)}"),
@@ -72,7 +72,7 @@ def _commitment(ctx: DossierContext, doc_type: DocumentType) -> str:
            "hoa-chat": "Luật Hóa chất và các văn bản hướng dẫn thi hành"}
     key = next((k for k in law if k in doc_type.id), None)
     basis = law[key] if key else "các quy định của pháp luật có liên quan"
-    return (f"{ctx.applicant.name.title() if ctx.applicant.kind == 'hkd' else 'Thương nhân'} cam kết thực hiện đúng "
+    return (f"{'Hộ kinh doanh' if ctx.applicant.kind == 'hkd' else 'Thương nhân'} cam kết thực hiện đúng "
             f"các quy định tại {basis}; chịu trách nhiệm trước pháp luật về tính chính xác, trung thực của nội dung "
             "hồ sơ đề nghị và các giấy tờ kèm theo.")
 

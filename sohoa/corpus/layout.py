@@ -47,6 +47,7 @@ class Composer:
         self.y = float(self.top)
         self.layer = "original"
         self.colour = INK
+        self._group: list[tuple[float, float, float, str]] | None = None
 
     # --- page handling -------------------------------------------------------------------------
 
@@ -100,18 +101,41 @@ class Composer:
         if line.underline:
             rule_w = text_w * line.underline
             mid = x + text_w / 2
-            y = top + height * 0.98
+            y = top + height + self.fonts.px(0.3)
             self.rule(mid - rule_w / 2, y, mid + rule_w / 2, y, 0.25)
-            height += self.fonts.px(1.2)
+            height += self.fonts.px(1.5)
         return height
 
     def column_lines(self, lines: tuple[b.Line, ...], x0: float, width: float, top: float, record: bool) -> float:
         y = top
         for line in lines:
-            y += self.place_line(line, x0, width, y)
+            height = self.place_line(line, x0, width, y)
             if record:
-                self.page.lines.append(line.text)
+                self.record(line.text, x0, y, self.line_height(self.fitted_size(line, width)))
+            y += height
         return y - top
+
+    def record(self, text: str, x: float, top: float, height: float) -> None:
+        """Note a line of text; inside a side-by-side group it is merged into visual rows later."""
+        if self._group is None:
+            self.page.lines.append(text)
+        else:
+            self._group.append((top + height / 2, x, height, text))
+
+    def begin_group(self) -> None:
+        self._group = []
+
+    def end_group(self) -> None:
+        """Append the group's lines as visual rows (left to right), as OCR engines linearise columns."""
+        entries, self._group = sorted(self._group or [], key=lambda e: (e[0], e[1])), None
+        rows: list[list[tuple[float, float, float, str]]] = []
+        for entry in entries:
+            if rows and abs(entry[0] - rows[-1][0][0]) < 0.5 * min(entry[2], rows[-1][0][2]):
+                rows[-1].append(entry)
+            else:
+                rows.append([entry])
+        for row in rows:
+            self.page.lines.append(" ".join(e[3] for e in sorted(row, key=lambda e: e[1])))
 
     # --- blocks -----------------------------------------------------------------------------------
 
@@ -129,8 +153,10 @@ class Composer:
 
     def _header(self, block: b.Header) -> None:
         left_w = self.width * block.left_share
+        self.begin_group()
         h_left = self.column_lines(block.left, self.left, left_w, self.y, True)
         h_right = self.column_lines(block.right, self.left + left_w, self.width - left_w, self.y, True)
+        self.end_group()
         self.y += max(h_left, h_right) + self.fonts.px(4)
 
     def _lines(self, block: b.Lines) -> None:
@@ -236,12 +262,14 @@ class Composer:
         self.ensure(self.signer_height(block.right) if block.right else self.line_height(12) * 4)
         top = self.y
         heights = [0.0]
+        self.begin_group()
         if isinstance(block.left, b.Recipients):
             heights.append(self._recipients(block.left, top))
         elif isinstance(block.left, b.Signer):
             heights.append(self._signer(block.left, self.left, half, top))
         if block.right is not None:
             heights.append(self._signer(block.right, self.left + half, half, top))
+        self.end_group()
         self.y = top + max(heights) + self.fonts.px(3)
 
     def signer_height(self, signer: b.Signer) -> float:
@@ -293,10 +321,12 @@ class Composer:
         self.ensure(height + self.fonts.px(6))
         top = self.y + self.fonts.px(3)
         half = self.width / 2
+        self.begin_group()
         used = self.column_lines(lines, self.left + self.fonts.px(2), half, top, True)
         self.rule(self.left, top - self.fonts.px(1.5), self.left + half, top - self.fonts.px(1.5), 0.4)
         self.rule(self.left, top + used, self.left + half, top + used, 0.4)
         self._signer(block.signer, self.left + half, half, top)
+        self.end_group()
         self.y = top + height
         self.layer, self.colour = previous
 
