@@ -21,7 +21,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 demo: setup
-	$(BIN)/sohoa process $(SAMPLE)/*.jpg $(SAMPLE)/*.tif --procedure 2.000620 --out $(DEMO_OUT)
+	$(BIN)/sohoa process $(SAMPLE)/page-* --procedure 2.000620 --out $(DEMO_OUT)
 	@echo "Signed PDF/A files: $(abspath $(DEMO_OUT))/*.signed.pdf"
 
 test: setup

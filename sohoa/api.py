@@ -83,10 +83,11 @@ def _install_routes(app: FastAPI, get_runtime, get_queue) -> None:
     Actor = Annotated[str, Header(alias="X-Sohoa-User", description="Who is asking (logged with every access).")]
 
     @app.post("/dossiers", status_code=202, response_model=Accepted)
-    def upload_dossier(request: Request, runtime: RuntimeDep, queue=Depends(get_queue),
-                       procedure_code: Annotated[str, Form(description="Procedure code (mã TTHC).")] = ...,
-                       files: Annotated[list[UploadFile], File(description="Scans in hand-in order.")] = ...,
-                       variant: Annotated[str | None, Form()] = None, channel: Annotated[int, Form(ge=1, le=3)] = 1,
+    def upload_dossier(procedure_code: Annotated[str, Form(description="Procedure code (mã TTHC).")],
+                       files: Annotated[list[UploadFile], File(description="Scans in hand-in order.")],
+                       request: Request, runtime: RuntimeDep, queue=Depends(get_queue),
+                       variant: Annotated[str | None, Form(description="Procedure variant id.")] = None,
+                       channel: Annotated[int, Form(ge=1, le=3, description="1 in person, 2 online, 3 post.")] = 1,
                        actor: Actor = "anonymous") -> Accepted:
         from sohoa.workers.jobs import enqueue_digitize
 

@@ -132,6 +132,7 @@ def accept_upload(runtime: Runtime, procedure_code: str, variant: str | None, fi
     accepted = tuple(inspect_file(path, runtime.settings.limits) for path in files)
     record = receive_dossier(runtime, procedure_code, variant, channel)
     sources = archive_originals(accepted, runtime.engines.store)
+    runtime.database.record_originals(record.code, [{"key": s.object_key, "sha256": s.sha256, "size": s.size} for s in sources])
     runtime.database.record_access(record.code, actor, "upload", None, f"{len(sources)} file(s) archived")
     return record, tuple(StoredSource(s.name, s.object_key, s.sha256) for s in sources)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sohoa.catalog import Component, DocumentType
 from sohoa.corpus import blocks as b
 from sohoa.corpus.context import DossierContext, business_signer, centred_national, doc_title, make_spec, title
@@ -64,11 +66,10 @@ LEASE_ARTICLES = [
 
 
 def build_contract(ctx: DossierContext, doc_type: DocumentType, component: Component | None) -> b.DocumentSpec:
-    """A contract between the applicant and a counterpart (supplier or landlord)."""
+    """A contract between the applicant and a counterpart (supplier, retailer or landlord)."""
     lease = doc_type.id == "hop-dong-thue-dia-diem"
     signed = ctx.before(30, 400)
     number = f"{ctx.serial():02d}/{signed.year}/{'HĐTMB' if lease else 'HĐNT'}"
-    place = ctx.applicant.address.province.place
     blocks: list[b.Block] = [centred_national(), title(doc_title(doc_type)),
                              b.para(f"Số: {number}", align="center", indent_mm=0, space_after_mm=3)]
     bases = ["Căn cứ Bộ luật Dân sự số 91/2015/QH13 ngày 24 tháng 11 năm 2015;"]
@@ -77,38 +78,53 @@ def build_contract(ctx: DossierContext, doc_type: DocumentType, component: Compo
         bases.append("Căn cứ Nghị định số 105/2017/NĐ-CP ngày 14 tháng 9 năm 2017 của Chính phủ về kinh doanh rượu;")
     bases.append("Căn cứ nhu cầu và khả năng của hai bên.")
     blocks += [b.para((text, "i"), space_after_mm=0.6) for text in bases]
+    place = ctx.applicant.address.province.place
     blocks.append(b.para(f"Hôm nay, {long_date(signed)}, tại {place}, chúng tôi gồm:", space_after_mm=2))
-    if lease:
-        landlord = ctx.person()
-        blocks += _party_person("BÊN CHO THUÊ (sau đây gọi là Bên A)", landlord, ctx)
-        blocks += _party_business("BÊN THUÊ (sau đây gọi là Bên B)", ctx.applicant, ctx)
-        other_signer = b.Signer((b.Line("BÊN CHO THUÊ", bold=True),), landlord.name, "(Ký, ghi rõ họ tên)")
-        articles, counterpart = LEASE_ARTICLES, landlord.name
-    else:
-        supplier = ctx.other("supplier")
-        blocks += _party_business("BÊN A (Bên bán)", supplier, ctx)
-        blocks += _party_business("BÊN B (Bên mua)", ctx.applicant, ctx)
-        other_signer = business_signer(supplier, "ĐẠI DIỆN BÊN A")
-        articles, counterpart = PRINCIPLE_ARTICLES, supplier.name
+    # the applicant buys from a supplier, unless the component asks for its contracts with retailers
+    sells = component is not None and "bán lẻ" in component.name and "nhà cung cấp" not in component.name
+    parties, signers, counterpart = _lease_parties(ctx) if lease else _trade_parties(ctx, sells)
+    blocks += parties
     blocks.append(b.para("Hai bên thống nhất ký kết hợp đồng với các điều khoản sau:", space_after_mm=2))
-    values = {
-        "mode": ctx.rng.choice(["bán lẻ", "bán buôn"]), "province": ctx.province.name,
-        "days": ctx.rng.choice([15, 30, 45]), "until": long_date(signed.replace(day=28).replace(year=signed.year + 2)),
-        "address": ctx.fake.address(ctx.province).text(signed), "area": ctx.rng.randint(25, 180),
-        "years": ctx.rng.choice([3, 5]), "start": long_date(signed), "rent": money(ctx.rng.randint(8, 45) * 1_000_000),
-        "deposit": money(ctx.rng.randint(20, 90) * 1_000_000),
-    }
+    articles = LEASE_ARTICLES if lease else PRINCIPLE_ARTICLES
+    values = _values(ctx, signed, "bán lẻ" if sells else ctx.rng.choice(["bán lẻ", "bán buôn"]))
     keep = ctx.rng.randint(len(articles) - 2, len(articles))
     for heading, paragraphs in articles[:keep]:
         blocks.append(b.para((heading, "b"), indent_mm=0, space_after_mm=0.8, align="left"))
         blocks += [b.para(text.format(**values), space_after_mm=0.8) for text in paragraphs]
     blocks.append(b.para("Hợp đồng được lập thành 04 bản có giá trị pháp lý như nhau, mỗi bên giữ 02 bản.",
                          space_after_mm=5))
-    own = business_signer(ctx.applicant, "ĐẠI DIỆN BÊN B" if not lease else "BÊN THUÊ")
-    pair = (other_signer, own)
-    blocks.append(b.SignatureRow(pair[0], pair[1]))
+    blocks.append(b.SignatureRow(*signers))
     return make_spec(doc_type, component, blocks, number=number, issued=signed, issuer=ctx.applicant.name,
                      signer=ctx.applicant.representative.name, ctx=ctx, counterpart=counterpart)
+
+
+Parties = tuple[list[b.Block], tuple[b.Signer, b.Signer], str]
+
+
+def _lease_parties(ctx: DossierContext) -> Parties:
+    landlord = ctx.person()
+    blocks = _party_person("BÊN CHO THUÊ (sau đây gọi là Bên A)", landlord, ctx)
+    blocks += _party_business("BÊN THUÊ (sau đây gọi là Bên B)", ctx.applicant, ctx)
+    landlord_signer = b.Signer((b.Line("BÊN CHO THUÊ", bold=True),), landlord.name, "(Ký, ghi rõ họ tên)")
+    return blocks, (landlord_signer, business_signer(ctx.applicant, "BÊN THUÊ")), landlord.name
+
+
+def _trade_parties(ctx: DossierContext, applicant_sells: bool) -> Parties:
+    other = ctx.other("retailer" if applicant_sells else "supplier")
+    seller, buyer = (ctx.applicant, other) if applicant_sells else (other, ctx.applicant)
+    blocks = _party_business("BÊN A (Bên bán)", seller, ctx) + _party_business("BÊN B (Bên mua)", buyer, ctx)
+    signers = (business_signer(seller, "ĐẠI DIỆN BÊN A"), business_signer(buyer, "ĐẠI DIỆN BÊN B"))
+    return blocks, signers, other.name
+
+
+def _values(ctx: DossierContext, signed: dt.date, mode: str) -> dict[str, object]:
+    return {
+        "mode": mode, "province": ctx.province.name, "days": ctx.rng.choice([15, 30, 45]),
+        "until": long_date(signed.replace(day=28).replace(year=signed.year + 2)),
+        "address": ctx.fake.address(ctx.province).text(signed), "area": ctx.rng.randint(25, 180),
+        "years": ctx.rng.choice([3, 5]), "start": long_date(signed), "rent": money(ctx.rng.randint(8, 45) * 1_000_000),
+        "deposit": money(ctx.rng.randint(20, 90) * 1_000_000),
+    }
 
 
 def _party_business(label: str, business: Business, ctx: DossierContext) -> list[b.Block]:

@@ -9,7 +9,7 @@ from sohoa.catalog import Component, DocumentType
 from sohoa.corpus import blocks as b
 from sohoa.corpus.context import (DossierContext, business_header, business_signer, doc_title, field_para, kinh_gui,
                                   make_spec, official_header, official_signer, symbol, title)
-from sohoa.corpus.vi_data import Business, date_line, long_date, money, vn_date
+from sohoa.corpus.vi_data import Business, date_line, display_name, long_date, money, vn_date
 
 
 def build_registration(ctx: DossierContext, doc_type: DocumentType, component: Component | None) -> b.DocumentSpec:
@@ -155,7 +155,7 @@ def build_grant(ctx: DossierContext, doc_type: DocumentType, component: Componen
     until = issued + dt.timedelta(days=365 * grant.valid_years)
     blocks.append(b.para(f"{doc_type.name} này có hiệu lực đến {long_date(until)}.", space_after_mm=4))
     signer = official_signer(list(grant.position), ctx.person().name, " ".join(reversed(body)))
-    blocks.append(b.SignatureRow(b.Recipients(("Nơi nhận:", f"- {a.name.title()};", "- Lưu: VT.")), signer))
+    blocks.append(b.SignatureRow(b.Recipients(("Nơi nhận:", f"- {display_name(a)};", "- Lưu: VT.")), signer))
     return make_spec(doc_type, component, blocks, number=number, issued=issued, issuer=" - ".join(body),
                      signer=signer.name, ctx=ctx, tax_code=a.tax_code, valid_until=until.isoformat())
 
@@ -170,7 +170,7 @@ def build_decision(ctx: DossierContext, doc_type: DocumentType, component: Compo
     issued = ctx.before(120, 900)
     number = f"{ctx.serial() * 7}/QĐ-UBND"
     body = ["ỦY BAN NHÂN DÂN", ctx.province_upper]
-    project = f"Nhà máy sản xuất rượu {ctx.applicant.short_name.split(' ', 2)[-1].title()}"
+    project = f"Nhà máy sản xuất rượu {display_name(ctx.applicant).split(' ', 2)[-1]}"
     blocks: list[b.Block] = [
         b.Header((b.Line(body[0], bold=True, size=12.5), b.Line(body[1], bold=True, size=12.5, underline=0.4),
                   b.Line(f"Số: {number}", size=13)),

@@ -8,7 +8,7 @@ from sohoa.catalog import Component, DocumentType
 from sohoa.corpus import blocks as b
 from sohoa.corpus.context import (DossierContext, business_header, business_signer, centred_national, doc_title,
                                   make_spec, symbol, title)
-from sohoa.corpus.vi_data import date_line, long_date, money, vn_date
+from sohoa.corpus.vi_data import date_line, display_name, long_date, money, vn_date
 
 Section = tuple[str, list[str]]
 
@@ -80,7 +80,7 @@ def _sections(ctx: DossierContext, doc_type: DocumentType) -> tuple[list[Section
     return [
         ("I. Thông tin về tổ chức tự công bố sản phẩm", [f"Tên tổ chức: {a.name}. Địa chỉ: {a.address.text(ctx.submitted)}. "
                                                           f"Mã số doanh nghiệp: {a.tax_code}."]),
-        ("II. Thông tin về sản phẩm", [f"Tên sản phẩm: {product} {a.short_name.split(' ', 2)[-1].title()}.",
+        ("II. Thông tin về sản phẩm", [f"Tên sản phẩm: {product} {display_name(a).split(' ', 2)[-1]}.",
                                         "Thành phần: nước, cồn thực phẩm, hương liệu tự nhiên.",
                                         f"Thời hạn sử dụng: {rng.choice([12, 24, 36])} tháng kể từ ngày sản xuất.",
                                         "Quy cách đóng gói: chai thủy tinh 500 ml, thùng 12 chai."]),

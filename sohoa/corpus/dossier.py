@@ -57,8 +57,11 @@ def write_plan(plan: DossierPlan, out_dir: Path, render: RenderSettings | None =
 def _save(path: Path, frames: list[Image.Image], options: ScanOptions) -> None:
     dpi = (options.dpi, options.dpi)
     if path.suffix == ".tif":
-        compression = {"compression": "jpeg", "quality": options.jpeg_quality} if options.jpeg_quality else \
-            {"compression": "tiff_deflate"}
+        if options.jpeg_quality:  # JPEG-in-TIFF; colour as YCbCr, which compresses about twice as well as RGB
+            frames = [f.convert("YCbCr") if f.mode == "RGB" else f for f in frames]
+            compression = {"compression": "jpeg", "quality": options.jpeg_quality}
+        else:
+            compression = {"compression": "tiff_deflate"}
         frames[0].save(path, "TIFF", save_all=True, append_images=frames[1:], dpi=dpi, **compression)
     elif path.suffix == ".jpg":
         frames[0].save(path, "JPEG", quality=options.jpeg_quality, dpi=dpi)

@@ -145,17 +145,22 @@ class Composer:
             b.SignatureRow: self._signature_row, b.Spacer: self._spacer, b.PageBreak: lambda _: self.new_page(),
             b.Drawing: self._drawing, b.CopyCertification: self._certification,
         }
+        content_pages = 0
         for block in blocks:
+            if isinstance(block, b.CopyCertification):
+                content_pages = content_pages or len(self.pages)
             handlers[type(block)](block)
-        if len(self.pages) > 1:
-            self._page_numbers()
+        # the issuer numbers its own pages; a certification stamp spilling onto the back is not numbered
+        if (content_pages or len(self.pages)) > 1:
+            self._page_numbers(content_pages or len(self.pages))
         return self.pages
 
     def _header(self, block: b.Header) -> None:
         left_w = self.width * block.left_share
+        gutter = self.fonts.px(2)
         self.begin_group()
-        h_left = self.column_lines(block.left, self.left, left_w, self.y, True)
-        h_right = self.column_lines(block.right, self.left + left_w, self.width - left_w, self.y, True)
+        h_left = self.column_lines(block.left, self.left - gutter, left_w, self.y, True)
+        h_right = self.column_lines(block.right, self.left + left_w + gutter, self.width - left_w, self.y, True)
         self.end_group()
         self.y += max(h_left, h_right) + self.fonts.px(4)
 
@@ -330,9 +335,8 @@ class Composer:
         self.y = top + height
         self.layer, self.colour = previous
 
-    def _page_numbers(self) -> None:
-        total = len(self.pages)
-        for number, page in enumerate(self.pages, start=1):
+    def _page_numbers(self, total: int) -> None:
+        for number, page in enumerate(self.pages[:total], start=1):
             text = f"Trang {number}/{total}"
             width = self.fonts.width(text, False, True, 11)
             top = self.bottom + self.fonts.px(6)

@@ -53,10 +53,10 @@ def _ring_text(image: Image.Image, text: str, c: float, r: float, font: ImageFon
     """Text along the ring, centred on top, letters upright towards the centre."""
     widths = [font.getlength(ch) * 1.08 for ch in text]
     total = sum(widths) / r  # radians
-    if total > math.radians(330):
-        scale = math.radians(330) / total
-        widths = [w * scale for w in widths]
-        total = math.radians(330)
+    if total > math.radians(330):  # a long name: smaller letters, not overlapping ones
+        font = font.font_variant(size=max(6, int(font.size * math.radians(330) / total)))
+        widths = [font.getlength(ch) * 1.08 for ch in text]
+        total = sum(widths) / r
     theta = -math.pi / 2 - total / 2  # start left of the top
     glyph_box = int(font.size * 1.6)
     for ch, w in zip(text, widths):

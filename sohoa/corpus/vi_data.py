@@ -229,3 +229,17 @@ def money(amount: int) -> str:
 def initials(name: str) -> str:
     """Capital initials of a name, for document symbols (ký hiệu): 'HOÀNG LONG' -> 'HL'."""
     return "".join(word[0] for word in name.split() if word[0].isalpha()).upper()
+
+
+def display_name(business: Business) -> str:
+    """Short name in running text: 'CÔNG TY TNHH MTV HOÀNG LONG' -> 'Công ty TNHH MTV Hoàng Long'."""
+    words = business.short_name.split()
+    out = []
+    for index, word in enumerate(words):
+        if word in ("TNHH", "MTV", "CP", "HTX"):
+            out.append(word)
+        elif index == 1 and words[0] in ("CÔNG", "HỘ"):
+            out.append(word.lower())
+        else:
+            out.append(word.capitalize())
+    return " ".join(out)

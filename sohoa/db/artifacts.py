@@ -32,21 +32,21 @@ def artifact_rows(dossier_code: str, report: Mapping[str, Any]) -> list[dict[str
     rows: list[dict[str, Any]] = []
     for i, source in enumerate(_items(dossier_code, report, "sources")):
         path = f"sources[{i}]"
-        rows.append(_row(dossier_code, "original", _object(dossier_code, source, path), path, None, key_field="object_key"))
+        rows.append(artifact_row(dossier_code, "original", _object(dossier_code, source, path), path, None, key_field="object_key"))
     for i, component in enumerate(_items(dossier_code, report, "components")):
         path = f"components[{i}]"
         component = _object(dossier_code, component, path)
         position = _integer(dossier_code, component.get("position"), f"{path}.position", minimum=1)
         pdfa = _object(dossier_code, component.get("pdfa"), f"{path}.pdfa")
-        rows.append(_row(dossier_code, "pdfa", pdfa, f"{path}.pdfa", position))
+        rows.append(artifact_row(dossier_code, "pdfa", pdfa, f"{path}.pdfa", position))
         if component.get("signed") is not None:
             signed = _object(dossier_code, component["signed"], f"{path}.signed")
-            rows.append(_row(dossier_code, "signed", signed, f"{path}.signed", position))
+            rows.append(artifact_row(dossier_code, "signed", signed, f"{path}.signed", position))
     if report.get("ocr") is not None:
         ocr = _object(dossier_code, report["ocr"], "ocr")
-        rows.append(_row(dossier_code, "ocr", _object(dossier_code, ocr.get("object"), "ocr.object"), "ocr.object", None))
+        rows.append(artifact_row(dossier_code, "ocr", _object(dossier_code, ocr.get("object"), "ocr.object"), "ocr.object", None))
     manifest = _object(dossier_code, report.get("manifest"), "manifest")
-    rows.append(_row(dossier_code, "manifest", manifest, "manifest", None))
+    rows.append(artifact_row(dossier_code, "manifest", manifest, "manifest", None))
     unique: dict[tuple[str, str], dict[str, Any]] = {}
     for row in rows:
         unique.setdefault((row["kind"], row["key"]), row)
@@ -72,7 +72,7 @@ def _integer(dossier_code: str, value: Any, path: str, *, minimum: int, maximum:
     return value
 
 
-def _row(
+def artifact_row(
     dossier_code: str, kind: str, item: Mapping[str, Any], path: str, position: int | None, *, key_field: str = "key"
 ) -> dict[str, Any]:
     key = item.get(key_field)

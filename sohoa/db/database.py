@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError, StatementError
 
 from sohoa.db import migrate
-from sohoa.db.artifacts import artifact_rows
+from sohoa.db.artifacts import artifact_row, artifact_rows
 from sohoa.db.codes import VIETNAM_TIME, DossierCode, check_agency_code, local_day, next_serial, parse_dossier_code, reserve_serial
 from sohoa.db.engine import WRITE_OPTION, build_engine, parse_url, safe_url
 from sohoa.db.errors import ArtifactNotFound, DatabaseError, DossierConflict, InvalidRecord
@@ -182,6 +182,18 @@ class Database:
                 raise _not_found(code)
             connection.execute(delete(artifacts).where(artifacts.c.dossier_code == code))
             connection.execute(insert(artifacts), rows)
+
+    def record_originals(self, code: str, originals: list[dict[str, Any]]) -> None:
+        """Record archived originals ({key, sha256, size}) as the dossier's artifacts the moment they are
+        stored, before any report exists; a later report's artifact list replaces them."""
+        rows = [artifact_row(code, "original", item, f"originals[{i}]", None) for i, item in enumerate(originals)]
+        with self._write(f"record the originals of dossier {code}", code) as connection:
+            _require_dossier(connection, code)
+            known = set(connection.execute(select(artifacts.c.key).where(
+                artifacts.c.dossier_code == code, artifacts.c.kind == "original")).scalars())
+            fresh = [row for row in rows if row["key"] not in known]
+            if fresh:
+                connection.execute(insert(artifacts), fresh)
 
     def get_dossier(self, code: str) -> DossierRecord:
         """The dossier with this code; :class:`DossierNotFound` naming the code when there is none."""

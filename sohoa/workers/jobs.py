@@ -41,7 +41,7 @@ def enqueue_digitize(queue: Queue, code: str, sources: tuple[StoredSource, ...])
     """Queue a dossier for digitization; the job id is derived from the dossier code so it is queued once."""
     return queue.enqueue_call(
         digitize_job, args=(code, [asdict(s) for s in sources]), timeout=JOB_TIMEOUT_SECONDS,
-        retry=RETRY, job_id=f"digitize-{code}", result_ttl=7 * 24 * 3600, failure_ttl=30 * 24 * 3600,
+        retry=RETRY, job_id="digitize-" + code.replace(".", "_"), result_ttl=7 * 24 * 3600, failure_ttl=30 * 24 * 3600,
         description=f"digitize dossier {code}",
     )
 
