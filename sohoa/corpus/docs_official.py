@@ -179,7 +179,7 @@ def build_decision(ctx: DossierContext, doc_type: DocumentType, component: Compo
                   b.Line(date_line(ctx.province.place, issued), italic=True))),
         title("QUYẾT ĐỊNH", f"Về việc phê duyệt báo cáo đánh giá tác động môi trường của dự án {project}"),
         b.Lines((b.Line(f"CHỦ TỊCH ỦY BAN NHÂN DÂN {ctx.province_upper}", bold=True),), space_after_mm=3),
-        b.para(("Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;", "i"), space_after_mm=0.8),
+        b.para(("Căn cứ Luật Tổ chức chính quyền địa phương;", "i"), space_after_mm=0.8),
         b.para(("Căn cứ Luật Bảo vệ môi trường ngày 17 tháng 11 năm 2020;", "i"), space_after_mm=0.8),
         b.para((f"Theo đề nghị của Giám đốc Sở Nông nghiệp và Môi trường tại Tờ trình số {ctx.serial()}/TTr-SNNMT.", "i"),
                space_after_mm=3),
