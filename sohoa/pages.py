@@ -10,9 +10,11 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from sohoa.errors import StageFailed
 from sohoa.intake import PageSource
 from sohoa.ocr.engine import OcrPage
 from sohoa.ocr.tesseract import TesseractEngine, TesseractSettings
@@ -89,10 +91,15 @@ def _results(pages: tuple[PageSource, ...], work_dir: Path, settings: PageSettin
             yield result
         return
     with ProcessPoolExecutor(max_workers=min(jobs, len(pages))) as pool:
-        futures = [pool.submit(process_page, page, work_dir, settings) for page in pages]
+        futures = {pool.submit(process_page, page, work_dir, settings): page for page in pages}
         try:
             for future in as_completed(futures):
-                result = future.result()
+                try:
+                    result = future.result()
+                except BrokenProcessPool as error:
+                    page = futures[future]
+                    raise StageFailed("pages", f"the worker processing {page.file_name} page {page.frame + 1} "
+                                      "died (killed, out of memory or crashed)") from error
                 on_done(result)
                 yield result
         except BaseException:
