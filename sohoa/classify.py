@@ -50,13 +50,20 @@ class PageAssignment:
 
 def classify_pages(pages: tuple[PageText, ...], variant: Variant, known_types: dict[str, DocumentType]) -> tuple[PageAssignment, ...]:
     """One assignment per page, in stream order."""
-    expected = {doc.id: component.position for component in variant.components for doc in component.document_types}
+    accepting: dict[str, list[int]] = {}
+    for component in variant.components:
+        for doc in component.document_types:
+            accepting.setdefault(doc.id, []).append(component.position)
     assignments: list[PageAssignment] = []
     previous: PageAssignment | None = None
     for page in pages:
         if page.blank:
             assignments.append(PageAssignment("blank", None, None, 1.0, ""))
             continue
+        # A document type several components accept fills the first of them not yet filled.
+        filled = {a.position for a in assignments}
+        expected = {doc_id: next((p for p in positions if p not in filled), positions[0])
+                    for doc_id, positions in accepting.items()}
         assignment = _classify_one(page.text, expected, known_types, previous)
         assignments.append(assignment)
         previous = assignment

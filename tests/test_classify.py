@@ -68,3 +68,11 @@ def test_a_known_document_type_of_another_procedure_is_unexpected_here():
     (assignment,) = _classify(other)
     assert assignment.role == "unexpected"
     assert assignment.document_type == "don-de-nghi-ban-buon-ruou"
+
+
+def test_a_document_type_two_components_accept_fills_both_in_turn():
+    variant = CATALOG.get("SCT.RUOU-BB").variant(None)
+    sharing = [c.position for c in variant.components if any(d.id == "hop-dong-nguyen-tac" for d in c.document_types)]
+    assert len(sharing) == 2
+    assignments = classify_pages((PageText(CONTRACT_PAGE_1, False), PageText(CONTRACT_PAGE_1, False)), variant, TYPES)
+    assert [a.position for a in assignments] == sharing
