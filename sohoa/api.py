@@ -8,10 +8,11 @@ its artifacts from storage. Typed errors become status codes here and nowhere el
 import re
 import shutil
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, File, Form, Header, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, Header, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.background import BackgroundTask
 from pydantic import BaseModel, Field
@@ -19,7 +20,7 @@ from pydantic import BaseModel, Field
 from sohoa.archive import IntegrityError, ObjectMissing, StorageError
 from sohoa.config import Config
 from sohoa.errors import InputRejected, SohoaError
-from sohoa.service import Runtime, accept_upload, build_runtime, download_verified, open_artifact
+from sohoa.service import Runtime, accept_upload, build_runtime, download_verified, open_artifact, presign_artifact
 
 MAX_UPLOAD_BYTES = 300 * 1024 * 1024
 _SAFE_NAME = re.compile(r"[^\w.\-() ]+", re.UNICODE)
@@ -112,6 +113,14 @@ def _install_routes(app: FastAPI, get_runtime, get_queue) -> None:
         return [ArtifactView(kind=a.kind, key=a.key, sha256=a.sha256, size=a.size, position=a.position,
                              download_url=str(request.url_for("download_artifact", code=code, key=a.key)))
                 for a in artifacts]
+
+    @app.post("/dossiers/{code}/links/{key:path}", name="presign_artifact")
+    def presign(code: str, key: str, runtime: RuntimeDep, actor: Actor = "anonymous",
+                expires_s: Annotated[int, Query(ge=1, le=3600)] = 300) -> dict:
+        """A short-lived direct download URL from object storage (logged as ``presign``); the client must
+        check the SHA-256 returned here (also sent by the server as x-amz-meta-sha256)."""
+        url = presign_artifact(runtime, code, key, actor=f"api:{actor}", expires=timedelta(seconds=expires_s))
+        return {"url": url, "expires_in": expires_s, "sha256": runtime.database.find_artifact(code, key).sha256}
 
     @app.get("/dossiers/{code}/artifacts/{key:path}", name="download_artifact", response_class=FileResponse)
     def download_artifact(code: str, key: str, runtime: RuntimeDep, actor: Actor = "anonymous") -> FileResponse:

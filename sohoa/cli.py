@@ -16,6 +16,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from sohoa.archive.cli import archive_app
+from sohoa.audit.cli import audit_app
 from sohoa.config import Config
 
 app = typer.Typer(help="Digitize paper dossiers into signed, searchable PDF/A records in object storage.",
@@ -24,6 +26,8 @@ pki_app = typer.Typer(help="Signing identities.", no_args_is_help=True)
 catalog_app = typer.Typer(help="The procedure catalogue.", no_args_is_help=True)
 app.add_typer(pki_app, name="pki")
 app.add_typer(catalog_app, name="catalog")
+app.add_typer(archive_app, name="archive")
+app.add_typer(audit_app, name="audit")
 out = Console()
 err = Console(stderr=True)
 

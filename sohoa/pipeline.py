@@ -21,7 +21,15 @@ from sohoa.errors import UnknownProcedureCode
 from sohoa.intake import IntakeLimits, inspect_file, list_pages
 from sohoa.models.report import DossierReport, StageTiming
 from sohoa.pages import PageSettings, run_page_tasks
-from sohoa.results import ComponentBuild, archive_originals, archive_results, build_components, page_reports, sign_components
+from sohoa.results import (
+    ComponentBuild,
+    archive_originals,
+    archive_results,
+    build_components,
+    page_reports,
+    retention_lock,
+    sign_components,
+)
 from sohoa.signing import CopySigner
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -78,8 +86,9 @@ def process_dossier(request: DossierRequest, settings: PipelineSettings, engines
     with _timed(timings, "intake", len(request.files)):
         accepted = tuple(inspect_file(path, settings.limits) for path in request.files)
         page_sources = list_pages(accepted)
+    lock = retention_lock(engines.store, procedure.retention_years)
     with _timed(timings, "archive_originals", len(accepted)):
-        sources = archive_originals(accepted, engines.store)
+        sources = archive_originals(accepted, engines.store, lock)
     with _timed(timings, "pages", len(page_sources)):
         done = iter(range(1, len(page_sources) + 1))
         progress("pages", 0, len(page_sources))
@@ -95,7 +104,7 @@ def process_dossier(request: DossierRequest, settings: PipelineSettings, engines
     with _timed(timings, "sign", len(builds)):
         builds = sign_components(builds, engines.signer, progress)
     with _timed(timings, "archive_results", len(builds)):
-        archived = archive_results(builds, pages, sources, request, engines.store)
+        archived = archive_results(builds, pages, sources, request, engines.store, lock)
     return DossierReport(
         dossier_code=request.dossier_code, procedure_code=procedure.code, procedure_name=procedure.name,
         variant=variant.id, sources=sources, pages=page_reports(pages, assignments, settings.pages.prepare.min_dpi),

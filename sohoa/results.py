@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sohoa.archive import ObjectStore, content_key
+from sohoa.archive import DEFAULT_RETENTION_YEARS, ObjectLock, ObjectStore, content_key, years
 from sohoa.catalog import Variant
 from sohoa.classify import PageAssignment
 from sohoa.intake import AcceptedFile
@@ -70,12 +70,24 @@ class ArchivedResults:
     """The stored manifest."""
 
 
-def archive_originals(accepted: tuple[AcceptedFile, ...], store: ObjectStore) -> tuple[SourceFileReport, ...]:
-    """Store every accepted original under its SHA-256, before any processing."""
+def retention_lock(store: ObjectStore, retention_years: int | None = None) -> ObjectLock | None:
+    """The lock for a procedure's originals and results: the store's lock mode for ``retention_years``
+    (the catalogue's ``Procedure.retention_years``; default :data:`DEFAULT_RETENTION_YEARS`). None when
+    the store does not lock (``lock_mode=OFF``, or a store without Object Lock support)."""
+    default_lock = getattr(store, "default_lock", None)
+    if default_lock is None:
+        return None
+    return default_lock(years(retention_years or DEFAULT_RETENTION_YEARS))
+
+
+def archive_originals(accepted: tuple[AcceptedFile, ...], store: ObjectStore,
+                      lock: ObjectLock | None = None) -> tuple[SourceFileReport, ...]:
+    """Store every accepted original under its SHA-256, before any processing, write-once: locked with
+    ``lock`` (see :func:`retention_lock`; default the store's retention)."""
     reports = []
     for source in accepted:
         key = content_key("originals", source.sha256)
-        store.put_file(key, source.path, source.media_type, {"file-name": _ascii(source.name)})
+        store.put_file(key, source.path, source.media_type, {"file-name": _ascii(source.name)}, lock=lock)
         reports.append(SourceFileReport(name=source.name, sha256=source.sha256, size=source.size,
                                         media_type=source.media_type, page_count=source.page_count, object_key=key))
     return tuple(reports)
@@ -120,19 +132,26 @@ def sign_components(builds: tuple[ComponentBuild, ...], signer: CopySigner | Non
 
 
 def archive_results(builds: tuple[ComponentBuild, ...], pages: tuple[PageResult, ...],
-                    sources: tuple[SourceFileReport, ...], request: DossierRequest, store: ObjectStore) -> ArchivedResults:
-    """Store PDF/As, signed copies, the OCR JSON and a manifest with the SHA-256 of every object."""
+                    sources: tuple[SourceFileReport, ...], request: DossierRequest, store: ObjectStore,
+                    lock: ObjectLock | None = None) -> ArchivedResults:
+    """Store PDF/As, signed copies, the OCR JSON and a manifest with the SHA-256 and SHA-512 of every
+    object, all write-once (``lock``, see :func:`retention_lock`; default the store's retention)."""
     components = []
+    sha512s: dict[str, str] = {}
     for build in builds:
-        pdfa = _put_file(store, "pdfa", build.pdfa_path)
-        signed = _put_file(store, "signed", build.signed_path) if build.signed_path else None
+        pdfa = _put_file(store, "pdfa", build.pdfa_path, lock, sha512s)
+        signed = _put_file(store, "signed", build.signed_path, lock, sha512s) if build.signed_path else None
         components.append(ComponentReport(
             position=build.position, name=build.name, document_type=build.document_type, pages=build.pages,
             confidence=build.confidence, pdfa=pdfa, pdfa_verdict=build.pdfa_verdict, signed=signed,
             signed_pdfa_verdict=build.signed_verdict, signer=build.signer,
         ))
-    ocr = OcrArtifact(object=_put_json(store, "ocr", _ocr_document(request, pages)), engine="tesseract vie")
-    manifest = _put_json(store, "manifests", _manifest(request, sources, components, ocr.object))
+    ocr = OcrArtifact(object=_put_json(store, "ocr", _ocr_document(request, pages), lock, sha512s), engine="tesseract vie")
+    for source in sources:
+        if source.object_key not in sha512s:
+            stat = store.stat(source.object_key)
+            sha512s[source.object_key] = stat.sha512 if stat is not None else ""
+    manifest = _put_json(store, "manifests", _manifest(request, sources, components, ocr.object, sha512s), lock, {})
     return ArchivedResults(components=tuple(components), ocr=ocr, manifest=manifest)
 
 
@@ -159,15 +178,20 @@ def _page_location(page: PageResult) -> tuple[Path, int]:
     return page.prepared.source.path, page.prepared.source.frame
 
 
-def _put_file(store: ObjectStore, prefix: str, path: Path) -> ArtifactReport:
+def _put_file(store: ObjectStore, prefix: str, path: Path, lock: ObjectLock | None,
+              sha512s: dict[str, str]) -> ArtifactReport:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    stored = store.put_file(content_key(prefix, digest, ".pdf"), path, PDF)
+    stored = store.put_file(content_key(prefix, digest, ".pdf"), path, PDF, lock=lock)
+    sha512s[stored.key] = stored.sha512
     return ArtifactReport(key=stored.key, sha256=stored.sha256, size=stored.size)
 
 
-def _put_json(store: ObjectStore, prefix: str, document: dict) -> ArtifactReport:
+def _put_json(store: ObjectStore, prefix: str, document: dict, lock: ObjectLock | None,
+              sha512s: dict[str, str]) -> ArtifactReport:
     data = json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1).encode()
-    stored = store.put_bytes(content_key(prefix, hashlib.sha256(data).hexdigest(), ".json"), data, "application/json")
+    stored = store.put_bytes(content_key(prefix, hashlib.sha256(data).hexdigest(), ".json"), data, "application/json",
+                             lock=lock)
+    sha512s[stored.key] = stored.sha512
     return ArtifactReport(key=stored.key, sha256=stored.sha256, size=stored.size)
 
 
@@ -190,7 +214,7 @@ def _ocr_document(request: DossierRequest, pages: tuple[PageResult, ...]) -> dic
 
 
 def _manifest(request: DossierRequest, sources: tuple[SourceFileReport, ...], components: list[ComponentReport],
-              ocr: ArtifactReport) -> dict:
+              ocr: ArtifactReport, sha512s: dict[str, str]) -> dict:
     objects = [
         {"role": "original", "name": s.name, "key": s.object_key, "sha256": s.sha256, "size": s.size} for s in sources
     ]
@@ -199,13 +223,17 @@ def _manifest(request: DossierRequest, sources: tuple[SourceFileReport, ...], co
         objects.append({"role": "pdfa", "position": component.position, **component.pdfa.model_dump()})
         if component.signed:
             objects.append({"role": "signed", "position": component.position, **component.signed.model_dump()})
+    for item in objects:
+        if sha512s.get(item["key"]):
+            item["sha512"] = sha512s[item["key"]]
     return {
-        "manifest_version": "1",
+        "manifest_version": "2",
         "dossier_code": request.dossier_code,
         "procedure_code": request.procedure_code,
         "received_at": request.received_at.isoformat(),
         "written_at": datetime.now().astimezone().isoformat(),
         "algorithm": "sha256",
+        "algorithms": ["sha256", "sha512"],
         "objects": objects,
     }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sohoa.archive import ObjectStore, S3ObjectStore, ensure_embedded_storage
@@ -99,6 +99,15 @@ def open_artifact(runtime: Runtime, code: str, key: str, actor: str) -> tuple[Ob
     return runtime.engines.store, artifact.size, media_type
 
 
+def presign_artifact(runtime: Runtime, code: str, key: str, actor: str,
+                     expires: timedelta = timedelta(minutes=5)) -> str:
+    """A short-lived download URL (pinned to the current version) for one of the dossier's objects; logged."""
+    runtime.database.find_artifact(code, key)
+    url = runtime.engines.store.presigned_get(key, expires)
+    runtime.database.record_access(code, actor, "presign", key, f"ok: expires in {int(expires.total_seconds())} s")
+    return url
+
+
 def _signer(config: Config) -> tuple[CopySigner, bool]:
     if config.signing_pkcs12 is not None:
         settings = SigningSettings(pkcs12_path=config.signing_pkcs12, passphrase_file=config.signing_passphrase_file,
@@ -127,11 +136,12 @@ def accept_upload(runtime: Runtime, procedure_code: str, variant: str | None, fi
                   actor: str, channel: int = 1) -> tuple[DossierRecord, tuple[StoredSource, ...]]:
     """Check the files, archive the originals, record the dossier: everything a queue needs to digitize it later."""
     from sohoa.intake import inspect_file
-    from sohoa.results import archive_originals
+    from sohoa.results import archive_originals, retention_lock
 
     accepted = tuple(inspect_file(path, runtime.settings.limits) for path in files)
     record = receive_dossier(runtime, procedure_code, variant, channel)
-    sources = archive_originals(accepted, runtime.engines.store)
+    retention_years = runtime.engines.catalog.get(procedure_code).retention_years
+    sources = archive_originals(accepted, runtime.engines.store, retention_lock(runtime.engines.store, retention_years))
     runtime.database.record_originals(record.code, [{"key": s.object_key, "sha256": s.sha256, "size": s.size} for s in sources])
     runtime.database.record_access(record.code, actor, "upload", None, f"{len(sources)} file(s) archived")
     return record, tuple(StoredSource(s.name, s.object_key, s.sha256) for s in sources)

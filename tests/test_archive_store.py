@@ -101,10 +101,14 @@ def test_put_get_roundtrip_with_digest(
     assert isinstance(object_store, ObjectStore)
     assert object_store.get_bytes(key) == data
     assert b"".join(object_store.iter_chunks(key, chunk_size=4096)) == data
-    assert object_store.stat(key) == stored.__class__(key, _sha(data), len(data), PDF, created=False)
+    sha512 = hashlib.sha512(data).hexdigest()
+    assert stored.sha512 == sha512 and stored.version_id
+    assert object_store.stat(key) == stored.__class__(key, _sha(data), len(data), PDF, created=False,
+                                                      sha512=sha512, version_id=stored.version_id)
     assert object_store.exists(key)
     raw = raw_s3_client.stat_object(object_store.settings.bucket, key)
     assert raw.metadata["x-amz-meta-sha256"] == _sha(data)
+    assert raw.metadata["x-amz-meta-sha512"] == sha512
     assert raw.metadata["x-amz-meta-dossier-code"] == "000.00.06.H56-231027-0361"
 
 

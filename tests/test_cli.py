@@ -29,6 +29,8 @@ def cli_env(tmp_path_factory, s3_settings):
         "SOHOA_S3_ACCESS_KEY": storage.access_key,
         "SOHOA_S3_SECRET_KEY": storage.secret_key,
         "SOHOA_S3_BUCKET": storage.bucket,
+        "SOHOA_S3_LOCK_MODE": "GOVERNANCE",  # so drop_bucket can remove what the CLI stored
+        "SOHOA_S3_RETENTION_DAYS": "1",
     }
     yield env
     drop_bucket(storage)

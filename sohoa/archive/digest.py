@@ -1,4 +1,4 @@
-"""Digests computed while streaming: SHA-256 of the whole content plus the MD5 of each upload part.
+"""Digests computed while streaming: SHA-256 and SHA-512 of the whole content plus the MD5 of each upload part.
 
 The per-part MD5s give the ETag an S3 server (SeaweedFS, MinIO, AWS without KMS) reports for the
 object: ``md5(content)`` for a single PUT, ``md5(md5(part1) || md5(part2) …)-N`` for a multipart
@@ -28,6 +28,8 @@ class Digest:
     """Content length in bytes."""
     part_md5s: tuple[bytes, ...]
     """Raw MD5 of each upload part, in order (empty for empty content)."""
+    sha512: str = ""
+    """Lower-case hex SHA-512 of the whole content (second, independent fixity value)."""
 
     @property
     def etag(self) -> str:
@@ -44,6 +46,7 @@ class DigestBuilder:
     def __init__(self, part_size: int = PART_SIZE) -> None:
         self._part_size = part_size
         self._sha = hashlib.sha256()
+        self._sha512 = hashlib.sha512()
         self._md5 = hashlib.md5()
         self._in_part = 0
         self._size = 0
@@ -57,6 +60,7 @@ class DigestBuilder:
     def update(self, chunk: bytes) -> None:
         """Add the next chunk of content."""
         self._sha.update(chunk)
+        self._sha512.update(chunk)
         self._size += len(chunk)
         view = memoryview(chunk)
         while view:
@@ -73,12 +77,16 @@ class DigestBuilder:
         """SHA-256 of what was fed so far (the builder stays usable)."""
         return self._sha.hexdigest()
 
+    def sha512_hex(self) -> str:
+        """SHA-512 of what was fed so far (the builder stays usable)."""
+        return self._sha512.hexdigest()
+
     def finish(self) -> Digest:
         """The digest of everything fed."""
         parts = list(self._parts)
         if self._in_part:
             parts.append(self._md5.digest())
-        return Digest(sha256=self._sha.hexdigest(), size=self._size, part_md5s=tuple(parts))
+        return Digest(sha256=self._sha.hexdigest(), size=self._size, part_md5s=tuple(parts), sha512=self._sha512.hexdigest())
 
 
 def digest_bytes(data: bytes, part_size: int = PART_SIZE) -> Digest:

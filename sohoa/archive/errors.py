@@ -44,3 +44,15 @@ class EmbeddedServerError(StorageError):
 
     exit_code = 69  # EX_UNAVAILABLE
     http_status = 503
+
+
+class LockRefused(StorageError):
+    """A retention change was refused: by the store (it never shortens a lock or weakens its mode)
+    or by the server (``AccessDenied`` from PutObjectRetention)."""
+
+    exit_code = 77  # EX_NOPERM
+    http_status = 409
+
+    def __init__(self, bucket: str, key: str, reason: str) -> None:
+        super().__init__(f"s3://{bucket}/{key}: object lock: {reason}", bucket=bucket, key=key)
+        self.reason = reason

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
+
+from sohoa.archive.lock import COMPLIANCE, DEFAULT_RETENTION_YEARS, LOCK_MODES, years
 
 ENV_PREFIX = "SOHOA_S3_"
 """Prefix of the environment variables read by :func:`settings_from_env`."""
@@ -31,8 +34,17 @@ class StorageSettings:
     verify_etag: bool = True
     """After each upload compare the server's ETag with the MD5 (or multipart MD5) computed locally.
     Turn off for back ends whose ETag is not an MD5 (AWS SSE-KMS / SSE-C buckets)."""
+    lock_mode: str = COMPLIANCE
+    """Object Lock mode put on every stored version: ``COMPLIANCE`` (production), ``GOVERNANCE``
+    (tests/staging: removable with the bypass permission) or ``OFF``."""
+    retention: timedelta = years(DEFAULT_RETENTION_YEARS)
+    """Default retention period when the caller passes no lock (procedures override it)."""
 
     def __post_init__(self) -> None:
+        if self.lock_mode not in LOCK_MODES:
+            raise ValueError(f"lock_mode must be one of {', '.join(LOCK_MODES)}, got {self.lock_mode!r}")
+        if self.retention <= timedelta(0):
+            raise ValueError(f"retention must be positive, got {self.retention}")
         if not self.endpoint or "://" in self.endpoint or "/" in self.endpoint:
             raise ValueError(f"endpoint must be host:port without scheme or path, got {self.endpoint!r}")
         if not self.access_key or not self.secret_key:
@@ -44,7 +56,8 @@ class StorageSettings:
         return (
             f"StorageSettings(endpoint={self.endpoint!r}, access_key={self.access_key!r}, "
             f"secret_key='***', bucket={self.bucket!r}, secure={self.secure!r}, "
-            f"region={self.region!r}, verify_etag={self.verify_etag!r})"
+            f"region={self.region!r}, verify_etag={self.verify_etag!r}, lock_mode={self.lock_mode!r}, "
+            f"retention={self.retention!r})"
         )
 
     __str__ = __repr__
@@ -65,6 +78,10 @@ class StoredObject:
     created: bool
     """True when this call uploaded the object; False when an identical object was already stored
     (idempotent put) or when the value comes from :meth:`ObjectStore.stat`."""
+    sha512: str = ""
+    """Lower-case hex SHA-512, as recorded in ``x-amz-meta-sha512`` ('' if none recorded)."""
+    version_id: str | None = None
+    """S3 version id of the current version, when the back end reports one."""
 
 
 def _parse_bool(name: str, value: str) -> bool:
@@ -81,7 +98,8 @@ def settings_from_env(env: Mapping[str, str]) -> StorageSettings | None:
 
     Returns None when ``SOHOA_S3_ENDPOINT`` is unset or empty (the caller then falls back to the
     embedded server). ``SOHOA_S3_ACCESS_KEY`` and ``SOHOA_S3_SECRET_KEY`` are required with it;
-    ``SOHOA_S3_BUCKET``, ``SOHOA_S3_SECURE``, ``SOHOA_S3_REGION`` and ``SOHOA_S3_VERIFY_ETAG`` are optional.
+    ``SOHOA_S3_BUCKET``, ``SOHOA_S3_SECURE``, ``SOHOA_S3_REGION``, ``SOHOA_S3_VERIFY_ETAG``,
+    ``SOHOA_S3_LOCK_MODE`` and ``SOHOA_S3_RETENTION_DAYS`` are optional.
     """
     endpoint = env.get(ENV_PREFIX + "ENDPOINT", "").strip()
     if not endpoint:
@@ -99,4 +117,30 @@ def settings_from_env(env: Mapping[str, str]) -> StorageSettings | None:
         secure=_parse_bool(ENV_PREFIX + "SECURE", env.get(ENV_PREFIX + "SECURE", "false")),
         region=env.get(ENV_PREFIX + "REGION") or defaults["region"].default,
         verify_etag=_parse_bool(ENV_PREFIX + "VERIFY_ETAG", env.get(ENV_PREFIX + "VERIFY_ETAG", "true")),
+        lock_mode=(env.get(ENV_PREFIX + "LOCK_MODE") or COMPLIANCE).strip().upper(),
+        retention=timedelta(days=int(env[ENV_PREFIX + "RETENTION_DAYS"])) if env.get(ENV_PREFIX + "RETENTION_DAYS")
+        else defaults["retention"].default,
+    )
+
+
+def replica_settings_from_env(env: Mapping[str, str], primary: StorageSettings) -> StorageSettings | None:
+    """Settings of the second copy used to repair damaged objects, or None when not configured.
+
+    ``SOHOA_S3_REPLICA_BUCKET`` turns it on; ``SOHOA_S3_REPLICA_ENDPOINT``, ``…_ACCESS_KEY``,
+    ``…_SECRET_KEY``, ``…_SECURE`` and ``…_REGION`` default to the primary's (same server, other bucket)."""
+    bucket = env.get(ENV_PREFIX + "REPLICA_BUCKET", "").strip()
+    if not bucket:
+        return None
+    prefix = ENV_PREFIX + "REPLICA_"
+    secure = env.get(prefix + "SECURE")
+    from dataclasses import replace
+
+    return replace(
+        primary,
+        bucket=bucket,
+        endpoint=env.get(prefix + "ENDPOINT") or primary.endpoint,
+        access_key=env.get(prefix + "ACCESS_KEY") or primary.access_key,
+        secret_key=env.get(prefix + "SECRET_KEY") or primary.secret_key,
+        secure=_parse_bool(prefix + "SECURE", secure) if secure is not None else primary.secure,
+        region=env.get(prefix + "REGION") or primary.region,
     )

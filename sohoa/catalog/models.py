@@ -141,6 +141,12 @@ class Procedure(_Frozen):
     source: Text = Field(description="Where the facts were read.")
     verified: Verification = Field(description="[V]/[R] flags per fact.")
     variants: tuple[Variant, ...] = Field(min_length=1, description="Cases; the first is the default.")
+    retention_years: StrictInt | None = Field(
+        default=None, ge=1, le=200,
+        description="Years the dossier's originals and results stay write-once (S3 Object Lock, COMPLIANCE); "
+                    "None = sohoa.archive.DEFAULT_RETENTION_YEARS (20). Take it from the agency's list of "
+                    "retention periods (danh mục thời hạn bảo quản); 'vĩnh viễn' → 200.",
+    )
 
     @field_validator("variants")
     @classmethod

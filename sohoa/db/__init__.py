@@ -11,7 +11,17 @@ from sohoa.db.codes import VIETNAM_TIME, DossierCode, parse_dossier_code
 from sohoa.db.database import MAX_LIST, Database, utc_now
 from sohoa.db.engine import ENV_URL, database_url_from_env, default_sqlite_url
 from sohoa.db.errors import ArtifactNotFound, DatabaseError, DossierConflict, InvalidRecord
-from sohoa.db.records import ARTIFACT_KINDS, AccessRecord, ArtifactRecord, Channel, DossierRecord, DossierStatus
+from sohoa.db.records import (
+    ARTIFACT_KINDS,
+    AccessRecord,
+    ArtifactRecord,
+    AuditAnchor,
+    Channel,
+    DossierRecord,
+    DossierStatus,
+    FixityRecord,
+    PreservationEvent,
+)
 
 __all__ = [
     "ARTIFACT_KINDS",
@@ -21,6 +31,9 @@ __all__ = [
     "AccessRecord",
     "ArtifactNotFound",
     "ArtifactRecord",
+    "AuditAnchor",
+    "FixityRecord",
+    "PreservationEvent",
     "Channel",
     "Database",
     "DatabaseError",

@@ -17,6 +17,7 @@ from sohoa.db.errors import InvalidRecord
 from sohoa.db.schema import KEY_LENGTH
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_SHA512 = re.compile(r"[0-9a-f]{128}")
 _MAX_INT32 = 2**31 - 1
 _MAX_INT64 = 2**63 - 1
 
@@ -82,4 +83,8 @@ def artifact_row(
     if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
         raise InvalidRecord(dossier_code, f"report.{path}.sha256 must be 64 lower-case hex digits, got {sha256!r}")
     size = _integer(dossier_code, item.get("size"), f"{path}.size", minimum=0, maximum=_MAX_INT64)
-    return {"dossier_code": dossier_code, "kind": kind, "key": key, "sha256": sha256, "size": size, "position": position}
+    sha512 = item.get("sha512")
+    if sha512 is not None and (not isinstance(sha512, str) or not _SHA512.fullmatch(sha512)):
+        raise InvalidRecord(dossier_code, f"report.{path}.sha512 must be 128 lower-case hex digits, got {sha512!r:.40}")
+    return {"dossier_code": dossier_code, "kind": kind, "key": key, "sha256": sha256, "size": size, "position": position,
+            "sha512": sha512}

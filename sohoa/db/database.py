@@ -13,17 +13,36 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from alembic.util import CommandError
-from sqlalchemy import Connection, Row, delete, func, insert, select, update
+from sqlalchemy import Connection, Row, case, delete, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError, StatementError
 
 from sohoa.db import migrate
+from sohoa.db.chain import GENESIS, PG_CHAIN_LOCK, event_hash
 from sohoa.db.artifacts import artifact_row, artifact_rows
 from sohoa.db.codes import VIETNAM_TIME, DossierCode, check_agency_code, local_day, next_serial, parse_dossier_code, reserve_serial
 from sohoa.db.engine import WRITE_OPTION, build_engine, parse_url, safe_url
 from sohoa.db.errors import ArtifactNotFound, DatabaseError, DossierConflict, InvalidRecord
-from sohoa.db.records import AccessRecord, ArtifactRecord, Channel, DossierRecord, DossierStatus
-from sohoa.db.schema import CODE_LENGTH, KEY_LENGTH, access_log, artifacts, dossiers
+from sohoa.db.records import (
+    AccessRecord,
+    ArtifactRecord,
+    AuditAnchor,
+    Channel,
+    DossierRecord,
+    DossierStatus,
+    FixityRecord,
+    PreservationEvent,
+)
+from sohoa.db.schema import (
+    CODE_LENGTH,
+    KEY_LENGTH,
+    access_log,
+    artifacts,
+    audit_anchors,
+    dossiers,
+    fixity_state,
+    preservation_events,
+)
 from sohoa.errors import DossierNotFound
 
 MAX_LIST = 1000
@@ -258,12 +277,134 @@ class Database:
             outcome = outcome[: OUTCOME_LENGTH - len(_TRUNCATED)] + _TRUNCATED
         if object_key is not None:
             _check_text(dossier_code, "object_key", object_key, KEY_LENGTH)
-        values = dict(
-            dossier_code=dossier_code, accessed_at=self._clock(), actor=actor, action=action,
-            object_key=object_key, outcome=outcome,
-        )
+        accessed_at = self._clock()
         with self._write(f"log an access to dossier {dossier_code}", dossier_code) as connection:
-            connection.execute(insert(access_log).values(**values))
+            if connection.dialect.name == "postgresql":  # SQLite writers are serialised by BEGIN IMMEDIATE
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_CHAIN_LOCK})
+            prev = connection.execute(
+                select(access_log.c.event_hash).order_by(access_log.c.id.desc()).limit(1)
+            ).scalar()
+            prev = prev or GENESIS
+            digest = event_hash(prev, dossier_code, accessed_at, actor, action, object_key, outcome)
+            connection.execute(insert(access_log).values(
+                dossier_code=dossier_code, accessed_at=accessed_at, actor=actor, action=action,
+                object_key=object_key, outcome=outcome, prev_hash=prev, event_hash=digest,
+            ))
+
+    def record_event(self, actor: str, action: str, outcome: str, object_key: str | None = None,
+                     dossier_code: str = "-") -> None:
+        """Log an action not tied to one dossier (login, retention change, audit run) in the same
+        hash-chained log; ``dossier_code`` ``-`` marks it."""
+        self.record_access(dossier_code, actor, action, object_key, outcome)
+
+    def iter_access_log(self, after_id: int = 0, batch: int = 1000) -> Iterator[AccessRecord]:
+        """Every access-log entry with ``id > after_id``, oldest first, read in batches."""
+        last = after_id
+        while True:
+            with self._read("read the access log") as connection:
+                rows = connection.execute(
+                    select(access_log).where(access_log.c.id > last).order_by(access_log.c.id).limit(batch)
+                ).all()
+            for row in rows:
+                yield AccessRecord(**row._asdict())
+            if len(rows) < batch:
+                return
+            last = rows[-1].id
+
+    def access_log_head(self) -> AccessRecord | None:
+        """The newest access-log entry, or None when the log is empty."""
+        with self._read("read the access log head") as connection:
+            row = connection.execute(select(access_log).order_by(access_log.c.id.desc()).limit(1)).first()
+        return AccessRecord(**row._asdict()) if row is not None else None
+
+    def record_anchor(self, last_event_id: int, head_hash: str, object_key: str) -> None:
+        """Remember that the chain head ``(last_event_id, head_hash)`` was written to ``object_key``."""
+        with self._write("record an audit anchor") as connection:
+            connection.execute(insert(audit_anchors).values(
+                anchored_at=self._clock(), last_event_id=last_event_id, head_hash=head_hash, object_key=object_key))
+
+    def audit_anchors(self) -> list[AuditAnchor]:
+        """Every recorded anchor, oldest first."""
+        with self._read("read the audit anchors") as connection:
+            rows = connection.execute(select(audit_anchors).order_by(audit_anchors.c.id)).all()
+        return [AuditAnchor(**row._asdict()) for row in rows]
+
+    # -- preservation -------------------------------------------------------------------------
+
+    def track_artifacts(self) -> int:
+        """Start tracking (for fixity audits) every artifact key not tracked yet; returns how many."""
+        now = self._clock()
+        with self._write("track artifacts for fixity") as connection:
+            tracked = select(fixity_state.c.object_key)
+            rows = connection.execute(
+                select(artifacts.c.key, artifacts.c.sha256, artifacts.c.sha512, artifacts.c.size)
+                .where(artifacts.c.key.not_in(tracked)).order_by(artifacts.c.id)
+            ).all()
+            fresh: dict[str, dict[str, Any]] = {}
+            for row in rows:
+                fresh.setdefault(row.key, dict(object_key=row.key, sha256=row.sha256, sha512=row.sha512, size=row.size,
+                                               registered_at=now, last_checked_at=None, last_outcome=None, failures=0))
+            if fresh:
+                connection.execute(insert(fixity_state), list(fresh.values()))
+        return len(fresh)
+
+    def track_object(self, key: str, sha256: str, size: int, sha512: str | None = None) -> None:
+        """Track one stored object that is not a dossier artifact (e.g. an audit anchor). Idempotent."""
+        _check_text("", "object_key", key, KEY_LENGTH)
+        values = dict(object_key=key, sha256=sha256, sha512=sha512, size=size, registered_at=self._clock(),
+                      last_checked_at=None, last_outcome=None, failures=0)
+        with self._write(f"track object {key}") as connection:
+            stmt = _upsert(connection)(fixity_state).values(**values).on_conflict_do_nothing(
+                index_elements=[fixity_state.c.object_key])
+            connection.execute(stmt)
+
+    def tracked_keys(self) -> set[str]:
+        """Keys of every tracked object."""
+        with self._read("list tracked objects") as connection:
+            return set(connection.execute(select(fixity_state.c.object_key)).scalars())
+
+    def fixity_due(self, limit: int) -> list[FixityRecord]:
+        """Up to ``limit`` tracked objects to check next: never checked first, then those whose last
+        check failed, then the longest unchecked."""
+        order = case((fixity_state.c.last_checked_at.is_(None), 0), (fixity_state.c.last_outcome != "ok", 1), else_=2)
+        with self._read("choose objects for a fixity audit") as connection:
+            rows = connection.execute(
+                select(fixity_state).order_by(order, fixity_state.c.last_checked_at, fixity_state.c.object_key).limit(limit)
+            ).all()
+        return [_fixity(row) for row in rows]
+
+    def fixity_record(self, key: str) -> FixityRecord | None:
+        """The tracked state of ``key``, or None."""
+        with self._read(f"read the fixity state of {key}") as connection:
+            row = connection.execute(select(fixity_state).where(fixity_state.c.object_key == key)).first()
+        return _fixity(row) if row is not None else None
+
+    def record_preservation_event(self, event_type: str, key: str, outcome: str, agent: str, detail: str = "",
+                                  *, sha512: str | None = None) -> None:
+        """Append a preservation event; for ``fixity_check``/``repair`` also update the object's fixity
+        state (and fill in a SHA-512 not known yet, in ``fixity_state`` and ``artifacts``)."""
+        now = self._clock()
+        with self._write(f"record a {event_type} event for {key}") as connection:
+            connection.execute(insert(preservation_events).values(
+                occurred_at=now, event_type=event_type, object_key=key, outcome=outcome, agent=agent, detail=detail))
+            if event_type in ("fixity_check", "repair"):
+                ok = outcome in ("ok", "repaired")
+                connection.execute(update(fixity_state).where(fixity_state.c.object_key == key).values(
+                    last_checked_at=now, last_outcome="ok" if ok else outcome,
+                    failures=0 if ok else fixity_state.c.failures + 1))
+            if sha512 is not None:
+                connection.execute(update(fixity_state).where(
+                    fixity_state.c.object_key == key, fixity_state.c.sha512.is_(None)).values(sha512=sha512))
+                connection.execute(update(artifacts).where(
+                    artifacts.c.key == key, artifacts.c.sha512.is_(None)).values(sha512=sha512))
+
+    def preservation_events(self, key: str | None = None, limit: int = MAX_LIST) -> list[PreservationEvent]:
+        """Preservation events, newest first (of one object when ``key`` is given)."""
+        query = select(preservation_events).order_by(preservation_events.c.id.desc()).limit(limit)
+        if key is not None:
+            query = query.where(preservation_events.c.object_key == key)
+        with self._read("read preservation events") as connection:
+            return [PreservationEvent(**row._asdict()) for row in connection.execute(query)]
 
     def access_log(self, dossier_code: str) -> list[AccessRecord]:
         """Every logged access to ``dossier_code``, oldest first (empty when none)."""
@@ -350,5 +491,13 @@ def _dossier(row: Row[Any]) -> DossierRecord:
 
 def _artifact(row: Row[Any]) -> ArtifactRecord:
     return ArtifactRecord(
-        dossier_code=row.dossier_code, kind=row.kind, key=row.key, sha256=row.sha256, size=row.size, position=row.position
+        dossier_code=row.dossier_code, kind=row.kind, key=row.key, sha256=row.sha256, size=row.size, position=row.position,
+        sha512=row.sha512,
+    )
+
+
+def _fixity(row: Row[Any]) -> FixityRecord:
+    return FixityRecord(
+        object_key=row.object_key, sha256=row.sha256, sha512=row.sha512, size=row.size,
+        last_checked_at=row.last_checked_at, last_outcome=row.last_outcome, failures=row.failures,
     )

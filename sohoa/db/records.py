@@ -101,6 +101,8 @@ class ArtifactRecord:
     """Size in bytes."""
     position: int | None
     """1-based component position for ``pdfa``/``signed``; None for originals, OCR and the manifest."""
+    sha512: str | None = None
+    """Lower-case hex SHA-512 when known (from the report, or filled in by the first fixity check)."""
 
 
 @dataclass(frozen=True)
@@ -121,3 +123,63 @@ class AccessRecord:
     """Object-storage key accessed, when the access was to one object."""
     outcome: str
     """Result of the access, e.g. ``ok``, ``denied``, ``not_found``."""
+    prev_hash: str | None = None
+    """``event_hash`` of the entry before (``0``×64 for the first); see :mod:`sohoa.db.chain`."""
+    event_hash: str | None = None
+    """SHA-256 chaining this entry to the previous one."""
+
+
+@dataclass(frozen=True)
+class PreservationEvent:
+    """One preservation event (PREMIS sense): a fixity check, a repair, an untracked object found."""
+
+    id: int
+    """Sequence number."""
+    occurred_at: datetime
+    """When; timezone-aware UTC."""
+    event_type: str
+    """``fixity_check``, ``repair``, ``untracked``."""
+    object_key: str
+    """Object concerned."""
+    outcome: str
+    """``ok``, ``missing``, ``changed``, ``repaired``, ``unrepaired``, ``untracked``, ``error``."""
+    agent: str
+    """Who/what ran it, e.g. ``sohoa-fixity``."""
+    detail: str
+    """Human-readable detail (digests found, replica used, error)."""
+
+
+@dataclass(frozen=True)
+class FixityRecord:
+    """A tracked stored object and the state of its fixity checks."""
+
+    object_key: str
+    """Object key."""
+    sha256: str
+    """Expected SHA-256."""
+    sha512: str | None
+    """Expected SHA-512 (None until first seen)."""
+    size: int
+    """Expected size."""
+    last_checked_at: datetime | None
+    """Last check; None when never checked."""
+    last_outcome: str | None
+    """Outcome of the last check."""
+    failures: int
+    """Consecutive failed checks."""
+
+
+@dataclass(frozen=True)
+class AuditAnchor:
+    """A chain head written to write-once storage."""
+
+    id: int
+    """Sequence number."""
+    anchored_at: datetime
+    """When."""
+    last_event_id: int
+    """Id of the newest access-log entry covered."""
+    head_hash: str
+    """Its ``event_hash``."""
+    object_key: str
+    """Object holding the anchor."""

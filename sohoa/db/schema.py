@@ -119,6 +119,7 @@ artifacts = Table(
     Column("sha256", String(64), nullable=False),
     Column("size", BigInteger, nullable=False),
     Column("position", Integer, nullable=True),
+    Column("sha512", String(128), nullable=True),
     CheckConstraint("kind IN ('original', 'pdfa', 'signed', 'ocr', 'manifest')", name="kind"),
     UniqueConstraint("dossier_code", "kind", "key"),
 )
@@ -133,7 +134,52 @@ access_log = Table(
     Column("action", String(64), nullable=False),
     Column("object_key", String(KEY_LENGTH), nullable=True),
     Column("outcome", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=True),
+    Column("event_hash", String(64), nullable=True),
     Index(None, "dossier_code", "id"),
 )
 """Append-only: the migrations add triggers that refuse UPDATE and DELETE on both backends. No foreign
-key to ``dossiers``: attempts on unknown codes are logged too, and the log outlives any dossier."""
+key to ``dossiers``: attempts on unknown codes are logged too, and the log outlives any dossier.
+Hash-chained (migration 0002): ``event_hash`` = SHA-256 over ``prev_hash`` and the entry, see
+:mod:`sohoa.db.chain`; the first entry's ``prev_hash`` is :data:`sohoa.db.chain.GENESIS`."""
+
+preservation_events = Table(
+    "preservation_events",
+    metadata,
+    Column("id", BIG_ID, primary_key=True, autoincrement=True),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("event_type", String(32), nullable=False),
+    Column("object_key", String(KEY_LENGTH), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("agent", String(255), nullable=False),
+    Column("detail", Text, nullable=False),
+    Index(None, "object_key", "id"),
+)
+"""PREMIS-style preservation events (fixity checks, repairs, ingests): append-only like ``access_log``."""
+
+fixity_state = Table(
+    "fixity_state",
+    metadata,
+    Column("object_key", String(KEY_LENGTH), primary_key=True),
+    Column("sha256", String(64), nullable=False),
+    Column("sha512", String(128), nullable=True),
+    Column("size", BigInteger, nullable=False),
+    Column("registered_at", UTCDateTime, nullable=False),
+    Column("last_checked_at", UTCDateTime, nullable=True),
+    Column("last_outcome", String(16), nullable=True),
+    Column("failures", Integer, nullable=False),
+    Index(None, "last_checked_at"),
+)
+"""One row per tracked stored object: the digests fixity audits check against and when each was last
+checked (audits take never-checked and failed objects first, then the longest unchecked)."""
+
+audit_anchors = Table(
+    "audit_anchors",
+    metadata,
+    Column("id", BIG_ID, primary_key=True, autoincrement=True),
+    Column("anchored_at", UTCDateTime, nullable=False),
+    Column("last_event_id", BigInteger, nullable=False),
+    Column("head_hash", String(64), nullable=False),
+    Column("object_key", String(KEY_LENGTH), nullable=False),
+)
+"""Where and when the access-log chain head was written to write-once storage."""
