@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(tesseract-ocr tesseract-ocr-vie qpdf poppler-utils fonts-liberation2 fonts-croscore fonts-dejavu-core
-          redis-server postgresql postgresql-client)
+          redis-server postgresql postgresql-client softhsm2 openssl)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

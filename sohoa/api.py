@@ -5,22 +5,24 @@ its artifacts from storage. Typed errors become status codes here and nowhere el
 """
 
 
+import asyncio
+import os
 import re
 import shutil
 import tempfile
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Depends, FastAPI, File, Form, Header, Query, Request, UploadFile
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.background import BackgroundTask
 from pydantic import BaseModel, Field
 
 from sohoa.archive import IntegrityError, ObjectMissing, StorageError
 from sohoa.config import Config
 from sohoa.errors import InputRejected, SohoaError
-from sohoa.service import Runtime, accept_upload, build_runtime, download_verified, open_artifact, presign_artifact
+from sohoa.service import Runtime, accept_upload, archive_lookup, build_runtime, download_verified, open_artifact, presign_artifact
 
 MAX_UPLOAD_BYTES = 300 * 1024 * 1024
 _SAFE_NAME = re.compile(r"[^\w.\-() ]+", re.UNICODE)
@@ -130,6 +132,31 @@ def _install_routes(app: FastAPI, get_runtime, get_queue) -> None:
         path = download_verified(store, key, Path(directory) / Path(key).name)
         return FileResponse(path, media_type=media_type, filename=path.name,
                             background=BackgroundTask(shutil.rmtree, directory, ignore_errors=True))
+
+    @app.post("/verify", responses={200: {"content": {"application/json": {}, "text/html": {}, "application/pdf": {}}}})
+    async def verify(file: Annotated[UploadFile, File(description="A signed PDF, from the archive or from anyone.")],
+                     runtime: RuntimeDep, actor: Actor = "anonymous",
+                     format: Annotated[Literal["json", "html", "pdf"], Query(description="Report format.")] = "json"):
+        """Verify a signed PDF: each signature's ETSI indication, the PDF/A verdict, and which archived document it is."""
+        from sohoa.signing import TrustSettings, verify_pdf
+        from sohoa.signing.verify_render import render_html, render_pdf
+
+        data = await file.read(MAX_UPLOAD_BYTES + 1)
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise InputRejected(file.filename or "upload", f"larger than the upload limit of {MAX_UPLOAD_BYTES} bytes")
+        trust = TrustSettings.from_env(os.environ, runtime.config.data_dir)
+        report = await asyncio.to_thread(verify_pdf, data, trust, archive_lookup(runtime.database), file_name=file.filename)
+        match = report.archive_match
+        outcome = f"{file.filename}: sha256 {report.sha256}"
+        if match is None:
+            runtime.database.record_event(actor=f"api:{actor}", action="verify", outcome=outcome)
+        else:
+            runtime.database.record_access(match.dossier_code, f"api:{actor}", "verify", match.key, outcome)
+        if format == "html":
+            return HTMLResponse(render_html(report))
+        if format == "pdf":
+            return Response(render_pdf(report), media_type="application/pdf")
+        return JSONResponse(report.model_dump(mode="json"))
 
     @app.get("/health")
     def health() -> dict:

@@ -134,6 +134,25 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     uvicorn.run("sohoa.api:create_app", factory=True, host=host, port=port)
 
 
+def _verify_lookup():
+    from sohoa.db import Database
+    from sohoa.service import archive_lookup
+
+    database = Database(Config.from_env().database_url)
+    database.upgrade()
+    return archive_lookup(database)
+
+
+def _mount_verify() -> None:
+    from sohoa.signing.verify_cli import make_verify_command
+
+    app.command("verify", help="Verify a signed PDF: signatures (ETSI indications), PDF/A, and whether the archive holds it. "
+                "Exit 0 passed, 1 failed, 2 indeterminate, 3 unreadable.")(make_verify_command(_verify_lookup))
+
+
+_mount_verify()
+
+
 @pki_app.command("init")
 def pki_init(
     directory: Annotated[Path | None, typer.Option(help="Where to write the identity (default: DATA_DIR/pki).")] = None,

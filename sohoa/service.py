@@ -169,3 +169,16 @@ def download_verified(store: ObjectStore, key: str, target: Path) -> Path:
     finally:
         partial.unlink(missing_ok=True)
     return target
+
+
+def archive_lookup(database: Database):
+    """For verification: which archived document (dossier, kind, key) has a given SHA-256."""
+    from sohoa.signing.verify_model import ArchiveMatch
+
+    def lookup(sha256: str) -> ArchiveMatch | None:
+        artifact = database.find_by_sha256(sha256)
+        if artifact is None:
+            return None
+        return ArchiveMatch(dossier_code=artifact.dossier_code, kind=artifact.kind, key=artifact.key)
+
+    return lookup

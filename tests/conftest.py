@@ -17,8 +17,8 @@ from redis import Redis
 
 from sohoa.config import Config
 
-pytest.register_assert_rewrite("tests.conftest_s3")
-pytest_plugins = ["tests.conftest_s3"]
+pytest.register_assert_rewrite("tests.conftest_s3", "tests.conftest_pki")
+pytest_plugins = ["tests.conftest_s3", "tests.conftest_pki"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = ROOT / "samples" / "2.000620"

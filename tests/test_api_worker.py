@@ -57,8 +57,20 @@ def test_upload_is_accepted_queued_digitized_and_downloadable(service):
     assert download.status_code == 200
     assert hashlib.sha256(download.content).hexdigest() == signed[0]["sha256"]
 
+    verified = client.post("/verify", files={"file": ("ban-sao.pdf", download.content, "application/pdf")}, headers=HEADERS)
+    assert verified.status_code == 200, verified.text
+    report = verified.json()
+    assert report["archive_match"]["dossier_code"] == code and report["archive_match"]["kind"] == "signed"
+    assert report["signatures"][0]["indication"] != "TOTAL_FAILED"  # demo identity: no revocation service, so INDETERMINATE
+    tampered = bytearray(download.content)
+    tampered[len(tampered) // 3] ^= 0x01
+    failed = client.post("/verify", files={"file": ("sua.pdf", bytes(tampered), "application/pdf")}, headers=HEADERS).json()
+    assert failed["indication"] == "TOTAL_FAILED" and failed["archive_match"] is None
+    html = client.post("/verify?format=html", files={"file": ("ban-sao.pdf", download.content, "application/pdf")}, headers=HEADERS)
+    assert html.headers["content-type"].startswith("text/html") and code in html.text
+
     actions = [entry.action for entry in runtime.database.access_log(code)]
-    assert actions[:1] == ["upload"] and "digitize" in actions and "download" in actions
+    assert actions[:1] == ["upload"] and "digitize" in actions and "download" in actions and "verify" in actions
 
 
 def test_a_bad_file_is_refused_with_its_name_and_nothing_is_queued(service, tmp_path):

@@ -54,6 +54,12 @@ def test_process_json_report_and_out_dir(cli_env, tmp_path):
     assert sum(name.endswith(".pdfa.pdf") for name in written) == 3
     status = _sohoa(cli_env, "status", report["dossier_code"], "--json")
     assert json.loads(status.stdout)["status"] == 2
+    signed = next(p for p in sorted(out.iterdir()) if p.name.endswith(".signed.pdf"))
+    verified = _sohoa(cli_env, "verify", str(signed), "--json")
+    assert verified.returncode in (0, 2), verified.stderr  # passed, or indeterminate without revocation data
+    checked = json.loads(verified.stdout)
+    assert checked["archive_match"]["dossier_code"] == report["dossier_code"]
+    assert checked["pdfa"] is not None
 
 
 def test_bad_file_exits_65_naming_the_file(cli_env, tmp_path):

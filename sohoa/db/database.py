@@ -250,6 +250,14 @@ class Database:
                 _require_dossier(connection, code)
         return [_artifact(row) for row in rows]
 
+    def find_by_sha256(self, sha256: str) -> ArtifactRecord | None:
+        """The first recorded artifact with this SHA-256 (any dossier), or None: which archived document a file is."""
+        with self._read("find an archived object by digest") as connection:
+            row = connection.execute(
+                select(artifacts).where(artifacts.c.sha256 == sha256.lower()).order_by(artifacts.c.id).limit(1)
+            ).first()
+        return _artifact(row) if row is not None else None
+
     def find_artifact(self, code: str, key: str) -> ArtifactRecord:
         """The dossier's artifact stored under ``key``; :class:`DossierNotFound` for an unknown dossier,
         :class:`ArtifactNotFound` when the key is not one of its artifacts."""

@@ -1,4 +1,5 @@
-"""Sign digitised dossiers as NĐ 30/2020 electronic copies (PAdES B-B, visible copy mark).
+"""Sign digitised dossiers as NĐ 30/2020 electronic copies (PAdES B-B … B-LTA, visible copy
+mark), and verify signed PDFs (``verify_pdf``, docs/verification.md).
 
 Typical use::
 
@@ -14,9 +15,21 @@ from sohoa.signing.errors import CopyMarkError, SigningError, SigningInputError,
 from sohoa.signing.model import CopySigner, SignedCopy
 from sohoa.signing.pdfa_check import SignedPdfaReport, check_signed_pdfa
 from sohoa.signing.settings import COPY_FORM_REASONS, VIETNAM_TIME, SigningSettings
+from sohoa.signing.pkcs11 import Pkcs11Settings
+from sohoa.signing.settings import PADES_LEVELS
 from sohoa.signing.signer import load_signer, sign_copy
+from sohoa.signing.verify import ArchiveLookup, TrustSettings, verify_pdf
+from sohoa.signing.verify_model import ArchiveMatch, SignatureReport, VerificationReport
 
 __all__ = [
+    "PADES_LEVELS",
+    "ArchiveLookup",
+    "ArchiveMatch",
+    "Pkcs11Settings",
+    "SignatureReport",
+    "TrustSettings",
+    "VerificationReport",
+    "verify_pdf",
     "COPY_FORM_REASONS",
     "VIETNAM_TIME",
     "CopyMarkError",

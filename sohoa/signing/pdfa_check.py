@@ -28,6 +28,7 @@ import pikepdf.pdfa
 
 _PRINT, _FORBIDDEN_FLAGS = 4, 1 | 2 | 32 | 256  # Invisible, Hidden, NoView, ToggleNoView
 _ACROFORM_FINDING = "(Catalog) /AcroForm"
+_DSS_FINDING = "unrecognized key(s) /DSS are not checked"
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class SignedPdfaReport:
     def passed(self) -> bool:
         """True if no part found anything."""
         only_form_unsupported = all(
-            f.where.endswith(_ACROFORM_FINDING) for f in self.as_is.unsupported
+            f.where.endswith(_ACROFORM_FINDING) or _is_dss_finding(f) for f in self.as_is.unsupported
         )
         return (
             not self.as_is.violations
@@ -74,6 +75,12 @@ def check_signed_pdfa(source: Path | bytes, flavour: str = "2b") -> SignedPdfaRe
         _turn_signature_widgets_into_content(pdf)
         without_form = pikepdf.pdfa.check(pdf, flavour)
     return SignedPdfaReport(as_is, without_form, widget_findings)
+
+
+def _is_dss_finding(finding) -> bool:
+    """pikepdf does not know the PAdES /DSS (ETSI EN 319 142-1, ISO 32000-2), which PDF/A-2
+    permits; its content (certificates, OCSP responses, CRLs) is data, never rendered."""
+    return _DSS_FINDING in f"{finding.where}: {finding.message}" or _DSS_FINDING in str(finding)
 
 
 def _open(source: Path | bytes) -> pikepdf.Pdf:
@@ -104,13 +111,22 @@ def _widget_findings(pdf: pikepdf.Pdf) -> Iterator[str]:
             if not flags & _PRINT or flags & _FORBIDDEN_FLAGS:
                 yield f"{where}: flags {flags} must set Print and clear Hidden/NoView (6.3.2)"
             appearance = annot.get("/AP")
-            if appearance is None or set(appearance.keys()) != {"/N"}:
+            if appearance is None and _zero_size(annot):
+                pass  # PDF/A-2 6.3.3 exempts zero-size annotations (invisible signatures)
+            elif appearance is None or set(appearance.keys()) != {"/N"}:
                 yield f"{where}: appearance dictionary must hold /N only (6.3.3)"
             if "/A" in annot or "/AA" in annot:
                 yield f"{where}: widget carries actions (6.4.1)"
 
 
+def _zero_size(annot: pikepdf.Dictionary) -> bool:
+    left, bottom, right, top = (float(v) for v in annot.get("/Rect", [0, 0, 0, 0]))
+    return left == right and bottom == top
+
+
 def _turn_signature_widgets_into_content(pdf: pikepdf.Pdf) -> None:
+    if "/DSS" in pdf.Root:
+        del pdf.Root["/DSS"]
     fields = pdf.Root.get("/AcroForm", {}).get("/Fields", [])
     if all(_field_type(field) == "/Sig" for field in fields):
         if "/AcroForm" in pdf.Root:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta, timezone
 from pathlib import Path
 
-from sohoa.signing.errors import CopyMarkError
+from sohoa.signing.errors import CopyMarkError, SigningError
+from sohoa.signing.pkcs11 import Pkcs11Settings
 
 VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
 """Vietnam time (UTC+07:00, no daylight saving): the zone the copy mark prints."""
@@ -19,6 +20,12 @@ COPY_FORM_REASONS: dict[str, str] = {
     "TRÍCH SAO": "Trích sao bản chính điện tử (Nghị định 30/2020/NĐ-CP)",
 }
 """The copy forms of NĐ 30/2020 and the /Reason written into the signature for each."""
+
+PADES_LEVELS: tuple[str, ...] = ("B-B", "B-T", "B-LT", "B-LTA")
+"""PAdES baseline levels, weakest first."""
+
+DEFAULT_LEVELS_BY_KIND: dict[str, str] = {"result": "B-LTA"}
+"""Document kinds whose level differs from ``SigningSettings.level`` by default."""
 
 DEFAULT_FONT_CANDIDATES: tuple[Path, ...] = (
     Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"),
@@ -32,8 +39,9 @@ DEFAULT_FONT_CANDIDATES: tuple[Path, ...] = (
 class SigningSettings:
     """How to load the organisation's signing identity and how to draw its copy mark."""
 
-    pkcs12_path: Path
-    """PKCS#12 (.p12/.pfx) file holding the private key, its certificate and ideally its chain."""
+    pkcs12_path: Path | None
+    """PKCS#12 (.p12/.pfx) file holding the private key, its certificate and ideally its chain;
+    ``None`` when the key is on a PKCS#11 token (``pkcs11``)."""
 
     passphrase_env: str = "SOHOA_SIGNING_PASSPHRASE"
     """Name of the environment variable holding the PKCS#12 passphrase (used when
@@ -57,6 +65,24 @@ class SigningSettings:
     location: str | None = None
     """/Location written into the signature dictionary; ``None`` uses the organisation name."""
 
+    level: str = "B-B"
+    """Default PAdES baseline level: ``B-B`` (no network), ``B-T`` (+ RFC 3161 signature
+    timestamp), ``B-LT`` (+ OCSP/CRL in the DSS), ``B-LTA`` (+ document timestamp)."""
+
+    timestamp_url: str | None = None
+    """RFC 3161 timestamping service; required for B-T and above."""
+
+    levels_by_kind: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_LEVELS_BY_KIND))
+    """Level per document kind (``copy``, ``result``, …); kinds not listed use ``level``.
+    Results default to B-LTA (only when a ``timestamp_url`` is configured)."""
+
+    pkcs11: Pkcs11Settings | None = None
+    """Key on a PKCS#11 token/HSM instead of the PKCS#12 file (then ``pkcs12_path`` is None)."""
+
+    trust_anchors: tuple[Path, ...] = ()
+    """Roots used to collect revocation data for B-LT/B-LTA; empty means the self-signed
+    certificates in the PKCS#12 chain."""
+
     def __post_init__(self) -> None:
         organisation = unicodedata.normalize("NFC", self.organisation).strip()
         copy_form = unicodedata.normalize("NFC", self.copy_form).strip().upper()
@@ -66,13 +92,28 @@ class SigningSettings:
             raise CopyMarkError(
                 f"unknown copy form {self.copy_form!r}; expected one of {sorted(COPY_FORM_REASONS)}"
             )
+        for candidate in (self.level, *self.levels_by_kind.values()):
+            if candidate not in PADES_LEVELS:
+                raise SigningError(f"unknown PAdES level {candidate!r}; expected one of {PADES_LEVELS}")
+        if self.level != "B-B" and not self.timestamp_url:
+            raise SigningError(f"PAdES level {self.level} needs SigningSettings.timestamp_url")
+        object.__setattr__(self, "trust_anchors", tuple(Path(p) for p in self.trust_anchors))
         object.__setattr__(self, "organisation", organisation)
         object.__setattr__(self, "copy_form", copy_form)
-        object.__setattr__(self, "pkcs12_path", Path(self.pkcs12_path))
+        if (self.pkcs12_path is None) == (self.pkcs11 is None):
+            raise SigningError("SigningSettings needs exactly one of pkcs12_path and pkcs11")
+        if self.pkcs12_path is not None:
+            object.__setattr__(self, "pkcs12_path", Path(self.pkcs12_path))
         if self.passphrase_file is not None:
             object.__setattr__(self, "passphrase_file", Path(self.passphrase_file))
         if self.font_path is not None:
             object.__setattr__(self, "font_path", Path(self.font_path))
+
+    def level_for(self, kind: str) -> str:
+        """PAdES level for documents of ``kind``; levels above B-B fall back to B-B without a
+        ``timestamp_url`` (so an offline pipeline keeps working)."""
+        level = self.levels_by_kind.get(kind, self.level)
+        return level if self.timestamp_url else "B-B"
 
     @property
     def reason(self) -> str:
