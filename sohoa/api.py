@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import Depends, FastAPI, File, Form, Header, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, Header, HTTPException, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.background import BackgroundTask
 from pydantic import BaseModel, Field
@@ -157,6 +157,17 @@ def _install_routes(app: FastAPI, get_runtime, get_queue) -> None:
         if format == "pdf":
             return Response(render_pdf(report), media_type="application/pdf")
         return JSONResponse(report.model_dump(mode="json"))
+
+    @app.get("/procedures/{code}/separators.pdf", response_class=Response)
+    def separator_sheets(code: str, runtime: RuntimeDep, variant: str | None = None, dossier: str = "") -> Response:
+        """Cover sheet + one separator sheet per component, QR top-left (print and put between the papers)."""
+        from sohoa.forms import separator_sheets_pdf
+
+        try:
+            pdf = separator_sheets_pdf(runtime.engines.catalog.get(code), variant, dossier)
+        except LookupError as error:
+            raise HTTPException(status_code=404, detail=str(error)) from error
+        return Response(pdf, media_type="application/pdf")
 
     @app.get("/health")
     def health() -> dict:

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from sohoa.archive.cli import archive_app
 from sohoa.audit.cli import audit_app
+from sohoa.evaluation.cli import corpus_app, eval_command
 from sohoa.config import Config
 
 app = typer.Typer(help="Digitize paper dossiers into signed, searchable PDF/A records in object storage.",
@@ -28,6 +29,8 @@ app.add_typer(pki_app, name="pki")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(archive_app, name="archive")
 app.add_typer(audit_app, name="audit")
+app.add_typer(corpus_app, name="corpus")
+app.command("eval")(eval_command)
 out = Console()
 err = Console(stderr=True)
 
@@ -203,6 +206,28 @@ def catalog_show(code: str, as_json: Annotated[bool, typer.Option("--json")] = F
         for c in variant.components:
             flag = "" if c.required else " (nếu có)"
             out.print(f"    {c.position}. {c.name}{flag} — BC {c.originals}, BS {c.copies}")
+
+
+@app.command()
+def separators(
+    procedure: Annotated[str, typer.Argument(help="Procedure code (mã TTHC).")],
+    output: Annotated[Path, typer.Option("--out", "-o", help="PDF file to write.")],
+    variant: Annotated[str | None, typer.Option(help="Procedure variant id (default: the first).")] = None,
+    dossier: Annotated[str, typer.Option(help="Dossier code to print in the QR codes (optional).")] = "",
+    cover: Annotated[bool, typer.Option(help="Start with a dossier cover sheet.")] = True,
+) -> None:
+    """Print the cover sheet and one separator sheet (QR top-left) per checklist component."""
+    from sohoa.catalog import CatalogLookupError, load_catalog
+    from sohoa.errors import UnknownProcedureCode
+    from sohoa.forms import separator_sheets_pdf
+
+    try:
+        found = load_catalog().get(procedure)
+        pdf = separator_sheets_pdf(found, variant, dossier, include_cover=cover)
+    except CatalogLookupError as error:
+        raise UnknownProcedureCode(str(error)) from error
+    output.write_bytes(pdf)
+    err.print(f"{output}: {len(found.variant(variant).components) + int(cover)} sheets")
 
 
 def _print_report(report, out_dir: Path | None) -> None:

@@ -6,6 +6,9 @@ work directory and returns a new value; the parent merges results in page order.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import functools
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -13,13 +16,17 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sohoa.errors import StageFailed
 from sohoa.intake import PageSource
 from sohoa.ocr.engine import OcrPage
 from sohoa.ocr.tesseract import TesseractEngine, TesseractSettings
 from sohoa.pdfa import render_page_pdf
-from sohoa.prepare import PrepareSettings, PreparedPage, prepare_page
+from sohoa.prepare import PrepareSettings, PreparedPage, ocr_scale, prepare_page
+
+if TYPE_CHECKING:
+    from sohoa.forms import SeparatorMark
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,8 @@ class PageSettings:
     """Page preparation settings."""
     tesseract: TesseractSettings = TesseractSettings()
     """OCR engine settings."""
+    detect_separators: bool = True
+    """Look for a separator sheet's QR code on every page that is not blank (`sohoa.forms.detect_separator`)."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +52,9 @@ class PageResult:
     page_pdf: Path | None
     """Searchable one-page PDF; None for born-digital pages (their source page is used)."""
     seconds: dict[str, float]
-    """Time spent per sub-stage: prepare, ocr, text_layer."""
+    """Time spent per sub-stage: prepare, ocr, text_layer (and prepare's parts, see PREPARE_PARTS)."""
+    separator: SeparatorMark | None = None
+    """The separator sheet's mark when this page is one (its QR code was read), else None."""
 
     @property
     def text(self) -> str:
@@ -54,20 +65,68 @@ class PageResult:
 
 
 def process_page(source: PageSource, work_dir: Path, settings: PageSettings) -> PageResult:
-    """Prepare, read and render one page."""
-    engine = TesseractEngine(settings.tesseract)
+    """Prepare, read and render one page.
+
+    `seconds` has the sub-stages the pipeline reports (prepare, ocr, text_layer) and, within prepare,
+    decode, orientation, deskew and encode (the mixed-raster split and its JPEG/G4 encoding).
+    """
+    engine = _engine(settings.tesseract)
     started = time.perf_counter()
-    prepared = prepare_page(source, work_dir, settings.prepare, engine)
+    parts: dict[str, float] = {}
+    separators: list[SeparatorMark | None] = []
+    inspect = None
+    if settings.detect_separators:
+        from sohoa.forms import detect_separator
+
+        def inspect(pixels) -> None:
+            separators.append(detect_separator(pixels))
+
+    prepared = prepare_page(source, work_dir, settings.prepare, engine, parts, inspect)
     prepared_at = time.perf_counter()
     ocr = None
-    if prepared.ocr_image is not None and prepared.dpi is not None:
-        ocr = engine.recognize(prepared.ocr_image, prepared.dpi, work_dir)
+    separator = separators[0] if separators else None
+    if separator is not None and prepared.ocr_image is not None:
+        prepared.ocr_image.unlink(missing_ok=True)  # a separator sheet says what it is in its QR code: no OCR
+    elif prepared.ocr_image is not None and prepared.dpi is not None:
+        scale = ocr_scale(prepared.dpi, settings.prepare)
+        ocr = engine.recognize(prepared.ocr_image, prepared.dpi * scale, work_dir)
         prepared.ocr_image.unlink(missing_ok=True)
+        if scale != 1:  # boxes in page pixels; the layout keeps the OCR image's and the PDF renderer scales it
+            ocr = dataclasses.replace(ocr, words=tuple(
+                dataclasses.replace(word, box=tuple(round(v / scale) for v in word.box)) for word in ocr.words))
     read_at = time.perf_counter()
     page_pdf = render_page_pdf(prepared, ocr, work_dir) if prepared.image is not None else None
     done = time.perf_counter()
-    seconds = {"prepare": prepared_at - started, "ocr": read_at - prepared_at, "text_layer": done - read_at}
-    return PageResult(prepared, ocr, page_pdf, seconds)
+    seconds = {"prepare": prepared_at - started, "ocr": read_at - prepared_at, "text_layer": done - read_at,
+               **{name: parts.get(name, 0.0) for name in PREPARE_PARTS}}
+    return PageResult(prepared, ocr, page_pdf, seconds, separator)
+
+
+PREPARE_PARTS = ("decode", "orientation", "deskew", "inspect", "encode")
+"""Sub-stages of `prepare` recorded in `PageResult.seconds`."""
+
+
+@functools.lru_cache(maxsize=4)
+def _engine(settings: TesseractSettings) -> TesseractEngine:
+    """One engine per worker process and settings, built on its first page."""
+    return TesseractEngine(settings)
+
+
+@contextlib.contextmanager
+def _single_threaded_opencv() -> Iterator[None]:
+    """OpenCV without its thread pool while workers are forked and run.
+
+    The workers inherit the setting, so each uses one core. It has to be set in the parent before the fork:
+    reconfiguring OpenCV's thread pool inside a forked child waits for threads that were not forked.
+    """
+    import cv2
+
+    previous = cv2.getNumThreads()
+    cv2.setNumThreads(1)
+    try:
+        yield
+    finally:
+        cv2.setNumThreads(previous)
 
 
 def default_jobs() -> int:
@@ -78,6 +137,9 @@ def default_jobs() -> int:
 def run_page_tasks(pages: tuple[PageSource, ...], work_dir: Path, settings: PageSettings, jobs: int,
                    on_done: Callable[[PageResult], None] = lambda result: None) -> tuple[PageResult, ...]:
     """Process every page, `jobs` at a time (1 = serially in this process, for debugging)."""
+    # One OpenMP thread per Tesseract: set here, in the parent, before any engine loads or worker forks
+    # (changing the environment inside a child forked from a threaded parent can deadlock).
+    os.environ["OMP_THREAD_LIMIT"] = "1"
     results = {result.prepared.source.index: result for result in _results(pages, work_dir, settings, jobs, on_done)}
     return tuple(results[page.index] for page in pages)
 
@@ -90,7 +152,7 @@ def _results(pages: tuple[PageSource, ...], work_dir: Path, settings: PageSettin
             on_done(result)
             yield result
         return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(pages))) as pool:
+    with _single_threaded_opencv(), ProcessPoolExecutor(max_workers=min(jobs, len(pages))) as pool:
         futures = {pool.submit(process_page, page, work_dir, settings): page for page in pages}
         try:
             for future in as_completed(futures):

@@ -96,9 +96,9 @@ def process_dossier(request: DossierRequest, settings: PipelineSettings, engines
                                on_done=lambda _: progress("pages", next(done), len(page_sources)))
     timings.extend(_page_substage_timings(pages))
     with _timed(timings, "classify", len(pages)):
-        texts = tuple(PageText(text=page.text, blank=page.prepared.blank) for page in pages)
+        texts = tuple(PageText(text=page.text, blank=page.prepared.blank, separator=page.separator) for page in pages)
         assignments = classify_pages(texts, variant, engines.catalog.document_types())
-        checklist = checklist_verdict(assignments, variant)
+        checklist = checklist_verdict(assignments, variant, texts)
     with _timed(timings, "pdfa", len(pages)):
         builds = build_components(pages, assignments, variant, request, procedure.name, settings.organisation, work_dir)
     with _timed(timings, "sign", len(builds)):

@@ -1,4 +1,4 @@
-"""Page preparation and the per-page task on generated scans: orientation, skew, blank pages, dpi, colour."""
+"""Page preparation and the per-page task on generated scans: orientation, skew, blank pages, dpi, colour, mixed raster."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from PIL import Image
 
 from sohoa.catalog import load_catalog
 from sohoa.corpus import ScanOptions, generate_dossier
 from sohoa.intake import IntakeLimits, inspect_file, list_pages
+from sohoa.ocr.tesseract import TesseractEngine, TesseractSettings
 from sohoa.pages import PageSettings, run_page_tasks
-from sohoa.prepare import estimate_skew, ink_ratio
+from sohoa.prepare import detect_orientation_fast, estimate_skew, ink_ratio
 
 
 def _generated(tmp_path: Path, seed: int, options: ScanOptions) -> tuple[tuple[Path, ...], list[dict]]:
@@ -79,3 +81,37 @@ def test_skew_estimate_recovers_a_known_angle():
     matrix = cv2.getRotationMatrix2D((700, 1000), 1.8, 1.0)
     turned = cv2.warpAffine(page, matrix, (1400, 2000), borderValue=255)
     assert estimate_skew(turned, 5.0) == pytest.approx(-1.8, abs=0.15)
+
+
+def test_opencv_orientation_finds_every_turn_it_is_sure_of(tmp_path):
+    options = ScanOptions(rotate_probability=1.0, blank_back_probability=0.0, dpi=150)
+    files, truth = _generated(tmp_path / "scan", seed=3, options=options)
+    sure = 0
+    for path, expected in zip(files, truth, strict=True):
+        guess = detect_orientation_fast(cv2.imread(str(path), cv2.IMREAD_GRAYSCALE), 150)
+        if guess.certain:
+            sure += 1
+            assert guess.rotation == expected["rotation_deg"] % 360, (path.name, guess)
+    assert sure >= len(files) // 2  # the rest go to Tesseract OSD
+
+
+def test_mixed_raster_page_images_are_a_200_dpi_background_and_a_full_resolution_mask(tmp_path):
+    options = ScanOptions(rotate_probability=0.0, blank_back_probability=0.0, dpi=300)
+    files, _ = _generated(tmp_path / "scan", seed=9, options=options)
+    prepared = _run(files[:1], tmp_path / "work", jobs=1)[0].prepared
+    background = cv2.imread(str(prepared.image))
+    assert background.shape[:2] == (round(3508 * 2 / 3), round(2480 * 2 / 3))
+    with Image.open(prepared.mask) as mask:
+        assert mask.size == (2480, 3508) and mask.mode == "1"
+    assert max(prepared.ink) < 100
+
+
+def test_in_process_tesseract_reads_like_the_command(tmp_path):
+    page = np.full((600, 1400), 245, np.uint8)
+    cv2.putText(page, "Giay phep ban le ruou 2026", (60, 300), cv2.FONT_HERSHEY_SIMPLEX, 2.2, 20, 6, cv2.LINE_AA)
+    image = tmp_path / "line.pgm"
+    cv2.imwrite(str(image), page)
+    in_process = TesseractEngine(TesseractSettings(in_process=True)).recognize(image, 300, tmp_path)
+    command = TesseractEngine(TesseractSettings(in_process=False)).recognize(image, 300, tmp_path)
+    assert in_process.text == command.text and "ruou" in in_process.text
+    assert [w.box for w in in_process.words] == [w.box for w in command.words]

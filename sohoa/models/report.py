@@ -49,6 +49,8 @@ class PageReport(_Frozen):
     )
     document_type: str | None = Field(description="Catalogue document type id the page was matched to, if any.")
     classification_confidence: float = Field(description="Classifier confidence 0-1 for the assignment.")
+    classification_role: str | None = Field(
+        default=None, description="Classifier role: component (first page), continuation, unexpected, blank, review, separator; null when not recorded.")
     warnings: tuple[str, ...] = Field(default=(), description="Human-readable warnings about this page.")
 
 
@@ -91,6 +93,32 @@ class UnexpectedDocument(_Frozen):
     title: str = Field(description="First line of text that looks like a title, for the reviewer.")
 
 
+class ComponentEvidence(_Frozen):
+    """One checklist component as the classifier saw it: present or not, where, how sure."""
+
+    position: int = Field(description="1-based position in the procedure's official component list.")
+    name: str = Field(description="Component name from the catalogue.")
+    required: bool = Field(description="False for conditional ('nếu có') components.")
+    present: bool = Field(description="True when at least one page was assigned to the component.")
+    pages: tuple[int, ...] = Field(default=(), description="Dossier page indexes assigned to the component.")
+    confidence: float = Field(description="Classifier confidence 0-1 that the component is present (best first page); 0 when absent.")
+    document_types: tuple[str, ...] = Field(default=(), description="Catalogue document types recognised for it (one of its alternatives).")
+
+
+class ExtractedFields(_Frozen):
+    """Key fields read from one document's pages (empty string when not found)."""
+
+    pages: tuple[int, ...] = Field(description="Dossier page indexes of the document.")
+    position: int | None = Field(description="Component position the document was assigned to; null when unexpected or under review.")
+    document_type: str | None = Field(description="Catalogue document type recognised.")
+    number: str = Field(default="", description="Số, ký hiệu as printed, e.g. '289/GP-SCT'.")
+    issue_date: str = Field(default="", description="Issue date, ISO 8601 (from '<place>, ngày … tháng … năm …').")
+    issuer: str = Field(default="", description="Issuing body (left header column), lines joined by ' - '.")
+    enterprise_code: str = Field(default="", description="10-digit enterprise code (mã số doanh nghiệp / mã số thuế).")
+    enterprise_name: str = Field(default="", description="Enterprise (applicant) name as printed.")
+    summary: str = Field(default="", description="Document type and summary (tên loại và trích yếu), from the title lines.")
+
+
 class ChecklistVerdict(_Frozen):
     """Is the dossier complete against the procedure's checklist?"""
 
@@ -101,6 +129,13 @@ class ChecklistVerdict(_Frozen):
         default=(), description="Conditional ('nếu có') component positions not found; they do not make the dossier incomplete."
     )
     unexpected: tuple[UnexpectedDocument, ...] = Field(description="Documents outside the checklist.")
+    decision: Literal["complete", "incomplete", "needs_review"] = Field(
+        default="complete", description="complete / incomplete (missing required components) / needs_review (pages the classifier would not guess, or low confidence).")
+    confidence: float = Field(default=1.0, description="Lowest confidence among the present required components (capped at the review threshold when pages need review), 0-1.")
+    high_confidence: bool = Field(default=False, description="True when the decision may be relied on without a human look (confidence >= 0.9, nothing to review).")
+    components: tuple[ComponentEvidence, ...] = Field(default=(), description="Every checklist component, present or missing, with pages and confidence.")
+    review_pages: tuple[int, ...] = Field(default=(), description="Page indexes the classifier marked for human review: pages it would not guess, and uncertain unexpected papers that may be a component.")
+    documents: tuple[ExtractedFields, ...] = Field(default=(), description="Key fields of every document found (components and unexpected papers).")
 
 
 class StageTiming(_Frozen):

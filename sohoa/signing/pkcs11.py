@@ -23,6 +23,9 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from sohoa.signing.errors import SigningKeyError
 
 
+_TOKEN_LOCK = threading.Lock()
+
+
 @dataclass(frozen=True)
 class Pkcs11Settings:
     """Where the organisation's key lives on a PKCS#11 token."""
@@ -93,6 +96,13 @@ class ThreadLocalPkcs11Signer(Signer):
         signer = getattr(self._local, "signer", None)
         if signer is not None:
             return signer
+        # Opening sessions, loading objects or signing from two threads at once crashed python-pkcs11 with
+        # SoftHSM2 (segfaults in find_token and _pull_single_cert); every token call is serialised, while
+        # each thread keeps its own session.
+        with _TOKEN_LOCK:
+            return self._open_thread_signer()
+
+    def _open_thread_signer(self):
         try:  # python-pkcs11 is needed only when a token is configured
             from pyhanko.sign.pkcs11 import PKCS11Signer, TokenCriteria, open_pkcs11_session
         except ImportError:
@@ -132,7 +142,9 @@ class ThreadLocalPkcs11Signer(Signer):
         """Sign on the token through this thread's session (placeholder on a dry run)."""
         if dry_run:
             return bytes(self._placeholder_length)
-        return await self._thread_signer().async_sign_raw(data, digest_algorithm)
+        signer = self._thread_signer()
+        with _TOKEN_LOCK:  # see _thread_signer: token calls from two threads at once are not safe here
+            return await signer.async_sign_raw(data, digest_algorithm)
 
     def close(self) -> None:
         """Log out and close every session this signer opened."""
