@@ -76,15 +76,18 @@ def create_app(runtime: Runtime | None = None, queue=None) -> FastAPI:
             state["queue"] = queue_for(runtime.config)
         return state["queue"]
 
+    runtime_dep = Annotated[Runtime, Depends(get_runtime)]
     _install_error_handlers(app)
-    _install_routes(app, get_runtime, get_queue)
+    _install_dossier_routes(app, runtime_dep, get_queue)
+    _install_artifact_routes(app, runtime_dep)
+    _install_service_routes(app, runtime_dep)
     return app
 
 
-def _install_routes(app: FastAPI, get_runtime, get_queue) -> None:
-    RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-    Actor = Annotated[str, Header(alias="X-Sohoa-User", description="Who is asking (logged with every access).")]
+Actor = Annotated[str, Header(alias="X-Sohoa-User", description="Who is asking (logged with every access).")]
 
+
+def _install_dossier_routes(app: FastAPI, RuntimeDep, get_queue) -> None:  # noqa: N803 - a type alias
     @app.post("/dossiers", status_code=202, response_model=Accepted)
     def upload_dossier(procedure_code: Annotated[str, Form(description="Procedure code (mã TTHC).")],
                        files: Annotated[list[UploadFile], File(description="Scans in hand-in order.")],
@@ -108,6 +111,9 @@ def _install_routes(app: FastAPI, get_runtime, get_queue) -> None:
         return DossierStatusView(dossier_code=record.code, procedure_code=record.procedure_code, status=int(record.status),
                                  status_name=record.status.vietnamese, error=record.error, report=record.report)
 
+
+
+def _install_artifact_routes(app: FastAPI, RuntimeDep) -> None:  # noqa: N803 - a type alias
     @app.get("/dossiers/{code}/artifacts", response_model=list[ArtifactView])
     def list_artifacts(code: str, request: Request, runtime: RuntimeDep, actor: Actor = "anonymous") -> list[ArtifactView]:
         artifacts = runtime.database.list_artifacts(code)
@@ -133,6 +139,9 @@ def _install_routes(app: FastAPI, get_runtime, get_queue) -> None:
         return FileResponse(path, media_type=media_type, filename=path.name,
                             background=BackgroundTask(shutil.rmtree, directory, ignore_errors=True))
 
+
+
+def _install_service_routes(app: FastAPI, RuntimeDep) -> None:  # noqa: N803 - a type alias
     @app.post("/verify", responses={200: {"content": {"application/json": {}, "text/html": {}, "application/pdf": {}}}})
     async def verify(file: Annotated[UploadFile, File(description="A signed PDF, from the archive or from anyone.")],
                      runtime: RuntimeDep, actor: Actor = "anonymous",
