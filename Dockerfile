@@ -11,6 +11,9 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY sohoa ./sohoa
 RUN pip install --no-cache-dir .
+# The page classifier is trained once from the generated corpus's train split, not at the first request.
+ENV SOHOA_MODEL_CACHE=/opt/sohoa/models
+RUN python -m sohoa.classification.train
 
 USER sohoa
 ENV SOHOA_DATA_DIR=/data OMP_THREAD_LIMIT=1
