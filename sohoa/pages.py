@@ -74,13 +74,7 @@ def process_page(source: PageSource, work_dir: Path, settings: PageSettings) -> 
     started = time.perf_counter()
     parts: dict[str, float] = {}
     separators: list[SeparatorMark | None] = []
-    inspect = None
-    if settings.detect_separators:
-        from sohoa.forms import detect_separator
-
-        def inspect(pixels) -> None:
-            separators.append(detect_separator(pixels))
-
+    inspect = _separator_probe(separators) if settings.detect_separators else None
     prepared = prepare_page(source, work_dir, settings.prepare, engine, parts, inspect)
     prepared_at = time.perf_counter()
     ocr = None
@@ -100,6 +94,13 @@ def process_page(source: PageSource, work_dir: Path, settings: PageSettings) -> 
     seconds = {"prepare": prepared_at - started, "ocr": read_at - prepared_at, "text_layer": done - read_at,
                **{name: parts.get(name, 0.0) for name in PREPARE_PARTS}}
     return PageResult(prepared, ocr, page_pdf, seconds, separator)
+
+
+def _separator_probe(found: list[SeparatorMark | None]) -> Callable[[object], None]:
+    """Looks for a separator sheet's QR code on the upright page pixels preparation already decoded."""
+    from sohoa.forms import detect_separator
+
+    return lambda pixels: found.append(detect_separator(pixels))
 
 
 PREPARE_PARTS = ("decode", "orientation", "deskew", "inspect", "encode")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from sohoa.archive import DEFAULT_RETENTION_YEARS, ObjectLock, ObjectStore, content_key, years
 from sohoa.catalog import Variant
 from sohoa.classify import PageAssignment
-from sohoa.intake import AcceptedFile
+from sohoa.intake import AcceptedFile, sha256_file
 from sohoa.models.report import (
     ArtifactReport,
     ComponentReport,
@@ -182,7 +182,7 @@ def _page_location(page: PageResult) -> tuple[Path, int]:
 
 def _put_file(store: ObjectStore, prefix: str, path: Path, lock: ObjectLock | None,
               sha512s: dict[str, str]) -> ArtifactReport:
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = sha256_file(path)  # streamed: the key is derived from the content before the upload
     stored = store.put_file(content_key(prefix, digest, ".pdf"), path, PDF, lock=lock)
     sha512s[stored.key] = stored.sha512
     return ArtifactReport(key=stored.key, sha256=stored.sha256, size=stored.size)

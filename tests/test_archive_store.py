@@ -29,8 +29,6 @@ from sohoa.archive import digest as digest_module
 from sohoa.archive.digest import ContentChanged, VerifyingReader, digest_bytes
 from minio import Minio
 
-pytest_plugins = ["tests.conftest_s3"]
-
 PDF = "application/pdf"
 
 

@@ -3,14 +3,10 @@ edits, removes, reorders or rewrites entries; verification names the first bad e
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from itertools import count
 from pathlib import Path
 
-import psycopg
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -18,7 +14,7 @@ from sohoa.audit import verify_audit_chain
 from sohoa.db import Database
 from sohoa.db.chain import GENESIS, event_hash
 from sohoa.db.migrate import upgrade as migrate_to
-from tests.conftest import POSTGRES_ADMIN_URL
+from tests.conftest import fresh_postgres_database
 
 CODE = "000.00.06.H56-231027-0001"
 START = datetime(2026, 11, 22, 1, 2, 3, 456789, tzinfo=UTC)
@@ -29,26 +25,12 @@ def _clock():
     return lambda: START + timedelta(seconds=next(ticks), microseconds=7)
 
 
-@contextmanager
-def fresh_postgres_database() -> Iterator[str]:
-    """A new, empty PostgreSQL database (URL for sohoa), dropped afterwards."""
-    name = f"sohoa_audit_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def url(request, tmp_path: Path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'audit.db'}"
         return
-    with fresh_postgres_database() as pg_url:
+    with fresh_postgres_database("sohoa_audit") as pg_url:
         yield pg_url
 
 

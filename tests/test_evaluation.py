@@ -125,8 +125,7 @@ def test_the_classifier_role_wins_when_the_report_records_it():
     from sohoa.evaluation import predicted_document_starts
     from sohoa.models.report import PageReport
 
-    if "classification_role" not in PageReport.model_fields:
-        pytest.skip("this report version does not record the classifier's role")
+    assert "classification_role" in PageReport.model_fields
     # two papers of the same type for one component, one after the other: only the role can separate them
     pages = [_page(0, 3, "hop-dong", role="component"), _page(1, 3, "hop-dong", role="continuation"),
              _page(2, 3, "hop-dong", role="component"), _page(3, 4, "thu", role="continuation")]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import subprocess
 from datetime import datetime, timezone
-from pathlib import Path
 
 import cv2
 import numpy as np

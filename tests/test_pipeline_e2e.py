@@ -14,6 +14,7 @@ import unicodedata
 import pytest
 
 from sohoa.db import DossierStatus
+from sohoa.evaluation.metrics import cer
 from sohoa.service import build_runtime, digitize_dossier, receive_dossier
 from tests.conftest import SAMPLE_DIR, sample_files
 
@@ -79,7 +80,7 @@ def test_ocr_text_is_nfc_vietnamese_close_to_the_truth(processed, truth):
         assert unicodedata.is_normalized("NFC", page.text)
         assert "\u00d0" not in page.text  # Tesseract's Ð is fixed to Đ
         assert page.mean_confidence is not None and page.mean_confidence > 60
-        assert _character_error_rate(page.text, expected["text"]) < 0.15, page.index
+        assert cer(expected["text"], page.text) < 0.15, page.index
 
 
 def test_components_are_valid_pdfa_searchable_with_diacritics_and_signed(processed, tmp_path):
@@ -140,11 +141,3 @@ def test_a_missing_component_makes_the_dossier_incomplete_on_postgresql(config_f
     assert report.checklist.missing_positions == (2,)
     assert runtime.database.get_dossier(record.code).status == DossierStatus.SUPPLEMENT_REQUESTED
 
-
-def _character_error_rate(found: str, expected: str) -> float:
-    import difflib
-
-    a, b = " ".join(found.split()), " ".join(expected.split())
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    matched = sum(block.size for block in matcher.get_matching_blocks())
-    return 1 - matched / max(1, len(b))

@@ -26,8 +26,6 @@ from sohoa.signing.verify_model import ArchiveMatch, VerificationReport
 from sohoa.signing.verify_render import render_html, render_json, render_pdf
 from tests.test_signing import make_pdfa_scan
 
-pytest_plugins = ["tests.conftest_pki"]
-
 LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
 
 

@@ -4,6 +4,6 @@ Run by hand: ``python -m sohoa.bench [--pages N] [--out report.json]`` (``make b
 docs/performance.md for what is measured and how.
 """
 
-from sohoa.bench.metrics import PeakMemory, character_error_rate, edit_distance, normalise_text
+from sohoa.bench.metrics import PeakMemory, character_error_rate, normalise_text
 
-__all__ = ["PeakMemory", "character_error_rate", "edit_distance", "normalise_text"]
+__all__ = ["PeakMemory", "character_error_rate", "normalise_text"]

@@ -5,51 +5,26 @@ from __future__ import annotations
 import os
 import threading
 import time
-import unicodedata
 from dataclasses import dataclass, field
 
-import numpy as np
-
+from sohoa.evaluation.metrics import EditCount, char_errors, normalize_text
 from sohoa.ocr.text import normalize_vietnamese
 
 
 def normalise_text(text: str) -> str:
-    """NFC (with Tesseract's Ð read as Đ), every run of whitespace one space, trimmed."""
-    return " ".join(unicodedata.normalize("NFC", normalize_vietnamese(text)).split())
+    """The evaluation's normalisation (NFC, whitespace collapsed), with Tesseract's Ð read as Đ first.
 
-
-def edit_distance(found: str, expected: str) -> int:
-    """Levenshtein distance (insertions, deletions, substitutions, each 1), one numpy row at a time."""
-    if not found:
-        return len(expected)
-    if not expected:
-        return len(found)
-    a = np.frombuffer(found.encode("utf-32-le"), dtype=np.uint32)
-    b = np.frombuffer(expected.encode("utf-32-le"), dtype=np.uint32)
-    if a.size < b.size:
-        a, b = b, a
-    offsets = np.arange(b.size + 1, dtype=np.int64)
-    previous = offsets.copy()
-    for index, char in enumerate(a, start=1):
-        substitute = previous[:-1] + (b != char)
-        delete = previous[1:] + 1
-        row = np.empty_like(previous)
-        row[0] = index
-        row[1:] = np.minimum(substitute, delete)
-        # insertions: row[j] = min over k <= j of row[k] + (j - k)
-        row = np.minimum.accumulate(row - offsets) + offsets
-        previous = row
-    return int(previous[-1])
+    Folding Ð matters here and not in `sohoa eval`: OCRmyPDF's output keeps Tesseract's Ð, and the
+    benchmark should not count that against it.
+    """
+    return normalize_text(normalize_vietnamese(text))
 
 
 def character_error_rate(pairs: list[tuple[str, str]]) -> float:
     """Total edit distance over total truth characters of (found, expected) pairs, both normalised."""
-    errors = total = 0
-    for found, expected in pairs:
-        found, expected = normalise_text(found), normalise_text(expected)
-        errors += edit_distance(found, expected)
-        total += len(expected)
-    return errors / max(1, total)
+    counts = [char_errors(normalize_vietnamese(expected), normalize_vietnamese(found)) for found, expected in pairs]
+    total = sum(counts, EditCount(0, 0))
+    return total.edits / max(1, total.reference)
 
 
 @dataclass

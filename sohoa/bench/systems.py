@@ -12,7 +12,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pikepdf
 from pikepdf import pdfa
 
 from sohoa.bench.metrics import PeakMemory
@@ -187,30 +186,7 @@ def _pdfa_check(path: Path) -> tuple[bool, list[str]]:
 
 
 def _images_to_pdf(images: list[Path], out: Path) -> None:
-    try:
-        import img2pdf
-    except ImportError:  # pikepdf: the JPEG bytes as DCTDecode images, page size from the declared dpi
-        _images_to_pdf_pikepdf(images, out)
-        return
+    """The scans as one image PDF, losslessly (img2pdf embeds the JPEG bytes as they are)."""
+    import img2pdf  # a dependency of OCRmyPDF
+
     out.write_bytes(img2pdf.convert([str(image) for image in images]))
-
-
-def _images_to_pdf_pikepdf(images: list[Path], out: Path) -> None:
-    from PIL import Image
-
-    with pikepdf.new() as pdf:
-        for path in images:
-            with Image.open(path) as image:
-                width, height = image.size
-                dpi = float(image.info.get("dpi", (300, 300))[0]) or 300.0
-                mode = image.mode
-            stream = pikepdf.Stream(pdf, path.read_bytes())
-            stream.Type, stream.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
-            stream.Width, stream.Height, stream.BitsPerComponent = width, height, 8
-            stream.ColorSpace = pikepdf.Name.DeviceGray if mode == "L" else pikepdf.Name.DeviceRGB
-            stream.Filter = pikepdf.Name.DCTDecode
-            w, h = width * 72 / dpi, height * 72 / dpi
-            page = pdf.add_blank_page(page_size=(w, h))
-            page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=stream))
-            page.Contents = pikepdf.Stream(pdf, f"q {w:.4f} 0 0 {h:.4f} 0 0 cm /Im0 Do Q".encode())
-        pdf.save(out)

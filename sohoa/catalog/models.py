@@ -11,7 +11,9 @@ import difflib
 import unicodedata
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
+from pydantic import AfterValidator, Field, StrictBool, StrictInt, field_validator, model_validator
+
+from sohoa.models.base import FrozenModel
 
 from sohoa.catalog.errors import UnknownProcedure, UnknownVariant
 
@@ -34,11 +36,7 @@ Text = Annotated[str, AfterValidator(_nfc)]
 """Non-empty Vietnamese text, normalised to Unicode NFC and stripped."""
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=False)
-
-
-class DocumentType(_Frozen):
+class DocumentType(FrozenModel):
     """A kind of paper that may appear in a dossier (one alternative of a component)."""
 
     id: str = Field(pattern=SLUG_PATTERN, description="Stable slug, unique in the catalogue, e.g. `giay-chung-nhan-dkdn`.")
@@ -53,7 +51,7 @@ class DocumentType(_Frozen):
     )
 
 
-class Component(_Frozen):
+class Component(FrozenModel):
     """One item (thành phần hồ sơ) of a procedure variant's checklist."""
 
     position: StrictInt = Field(ge=1, description="1-based position in the order of the official text.")
@@ -85,7 +83,7 @@ class Component(_Frozen):
         return self
 
 
-class Variant(_Frozen):
+class Variant(FrozenModel):
     """A case (trường hợp) of a procedure with its own ordered checklist."""
 
     id: str = Field(pattern=SLUG_PATTERN, description="Slug such as `new`, `amend`, `reissue`.")
@@ -107,14 +105,14 @@ class Variant(_Frozen):
         return self.components[position - 1]
 
 
-class Fee(_Frozen):
+class Fee(FrozenModel):
     """A fee or charge (phí, lệ phí) and the case it applies to."""
 
     amount_vnd: StrictInt = Field(ge=0, description="Amount in Vietnamese đồng.")
     condition: Text = Field(description="When this amount applies, in Vietnamese.")
 
 
-class Verification(_Frozen):
+class Verification(FrozenModel):
     """Which facts were read in a public source ([V], True) vs commonly stated ([R], False)."""
 
     name: StrictBool = Field(description="Procedure name and code.")
@@ -126,7 +124,7 @@ class Verification(_Frozen):
     note: str = Field(default="", description="Details, e.g. which items are [V].")
 
 
-class Procedure(_Frozen):
+class Procedure(FrozenModel):
     """An administrative procedure (thủ tục hành chính) of the Department of Industry and Trade."""
 
     code: str = Field(pattern=CODE_PATTERN, description="National mã TTHC (`2.000620`) or local `SCT.*` code.")
@@ -171,7 +169,7 @@ class Procedure(_Frozen):
         return not self.code.startswith("SCT.")
 
 
-class Catalog(_Frozen):
+class Catalog(FrozenModel):
     """All procedures, loaded from a data directory by :func:`sohoa.catalog.load_catalog`."""
 
     procedures: tuple[Procedure, ...] = Field(description="Procedures sorted by code.")

@@ -19,6 +19,7 @@ from sohoa.catalog import Catalog, load_catalog
 from sohoa.classification.dataset import TRAIN_OPTIONS, corpus_truths
 from sohoa.classification.noise import HEAVY, LIGHT, MEDIUM, NoiseLevel, ocr_noise
 from sohoa.corpus import DossierTruth
+from sohoa.evaluation.metrics import checklist_match, ratio, unexpected_count
 
 LEVELS = {"none": None, "light": LIGHT, "medium": MEDIUM, "heavy": HEAVY}
 
@@ -38,12 +39,14 @@ class Figures:
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, object]:
-        def ratio(a: int, b: int) -> float | None:
-            return round(100 * a / b, 2) if b else None
+        def percent(a: int, b: int) -> float | None:
+            share = ratio(a, b)
+            return None if share is None else round(100 * share, 2)
+
         return {"dossiers": self.dossiers, "pages": self.pages,
-                "page_accuracy_pct": ratio(self.pages_correct, self.pages),
-                "checklist_exact_pct": ratio(self.checklist_exact, self.dossiers),
-                "unexpected_recall_pct": ratio(self.unexpected_found, self.unexpected_documents),
+                "page_accuracy_pct": percent(self.pages_correct, self.pages),
+                "checklist_exact_pct": percent(self.checklist_exact, self.dossiers),
+                "unexpected_recall_pct": percent(self.unexpected_found, self.unexpected_documents),
                 "unexpected_documents": self.unexpected_documents,
                 "high_confidence_complete_while_missing": self.high_confidence_complete_while_missing,
                 "review_pages": self.review_pages, "needs_review_dossiers": self.needs_review_dossiers,
@@ -74,21 +77,19 @@ def score_dossier(truth: DossierTruth, texts: list[str], catalog: Catalog, figur
                                   f"c={assignment.confidence:.2f}")
     required = {c.position for c in variant.components if c.required}
     truth_missing = tuple(sorted(required & set(truth.missing_positions)))
-    if verdict.missing_positions == truth_missing:
+    if checklist_match(truth_missing, verdict.missing_positions):
         figures.checklist_exact += 1
     else:
         figures.errors.append(f"{name}: missing truth {truth_missing} got {verdict.missing_positions}")
-    figures.needs_review_dossiers += getattr(verdict, "decision", "") == "needs_review"
-    figures.high_confidence_dossiers += bool(getattr(verdict, "high_confidence", False))
-    if truth_missing and verdict.complete and getattr(verdict, "high_confidence", True):
+    figures.needs_review_dossiers += verdict.decision == "needs_review"
+    figures.high_confidence_dossiers += verdict.high_confidence
+    if truth_missing and verdict.complete and verdict.high_confidence:
         figures.high_confidence_complete_while_missing += 1
-    flagged = {i for doc in verdict.unexpected for i in doc.pages}
-    for document in truth.documents:
-        if document.component_position is None:
-            figures.unexpected_documents += 1
-            indexes = [i for i, p in enumerate(truth.pages) if p.document_index == document.document_index and not p.blank]
-            if indexes and indexes[0] in flagged:
-                figures.unexpected_found += 1
+    stray_papers = ([i for i, p in enumerate(truth.pages) if p.document_index == d.document_index and not p.blank]
+                    for d in truth.documents if d.component_position is None)
+    unexpected = unexpected_count(stray_papers, (document.pages for document in verdict.unexpected))
+    figures.unexpected_documents += unexpected.truth
+    figures.unexpected_found += unexpected.found
 
 
 def evaluate(count: int, seed: int, level: NoiseLevel | None, catalog: Catalog | None = None,

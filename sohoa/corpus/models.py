@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from sohoa.models.base import FrozenModel
 
 
 @dataclass(frozen=True)
@@ -46,11 +48,7 @@ class ScanOptions:
         return asdict(self)
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class PageTruth(_Frozen):
+class PageTruth(FrozenModel):
     """What is on one scanned page."""
 
     file: str = Field(description="Image file name inside the dossier directory.")
@@ -69,7 +67,7 @@ class PageTruth(_Frozen):
     colour: bool = Field(description="RGB (True) or greyscale image.")
 
 
-class DocumentTruth(_Frozen):
+class DocumentTruth(FrozenModel):
     """One paper of the dossier, with the facts printed on it (for field extraction tests)."""
 
     document_index: int = Field(description="0-based index in scan order.")
@@ -85,7 +83,7 @@ class DocumentTruth(_Frozen):
     facts: dict[str, str] = Field(default_factory=dict, description="Other printed facts, e.g. tax_code.")
 
 
-class DossierTruth(_Frozen):
+class DossierTruth(FrozenModel):
     """Ground truth of a generated dossier (truth.json)."""
 
     procedure_code: str = Field(description="Procedure code.")

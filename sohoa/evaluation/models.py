@@ -6,16 +6,14 @@ Ratios are floats in 0-1 (the table shows percentages); a ratio whose denominato
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from sohoa.models.base import FrozenModel
 
 EVALUATION_SCHEMA_VERSION = "1.0"
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class PageRow(_Frozen):
+class PageRow(FrozenModel):
     """One page: what the truth says and what the pipeline reported."""
 
     index: int = Field(description="0-based position in the dossier's page stream.")
@@ -37,7 +35,7 @@ class PageRow(_Frozen):
     mean_confidence: float | None = Field(description="Mean OCR word confidence 0-100; null when not OCR'd.")
 
 
-class DossierRow(_Frozen):
+class DossierRow(FrozenModel):
     """One dossier of the corpus, scored against its truth.json."""
 
     name: str = Field(description="Dossier directory name inside the corpus.")
@@ -78,7 +76,7 @@ class DossierRow(_Frozen):
     page_rows: tuple[PageRow, ...] = Field(default=(), description="Per-page detail.")
 
 
-class Confusion(_Frozen):
+class Confusion(FrozenModel):
     """A kind of page misassignment and how often it happened (non-blank pages only)."""
 
     truth_document_type: str | None = Field(description="True document type id.")
@@ -89,7 +87,7 @@ class Confusion(_Frozen):
     count: int = Field(description="Pages.")
 
 
-class Totals(_Frozen):
+class Totals(FrozenModel):
     """The corpus figures: counts are summed over dossiers, rates are micro-averaged (pooled counts)."""
 
     dossiers: int = Field(description="Dossiers evaluated.")
@@ -117,7 +115,7 @@ class Totals(_Frozen):
     confusions: tuple[Confusion, ...] = Field(description="Misassigned pages grouped by (truth, prediction), most frequent first.")
 
 
-class EvaluationReport(_Frozen):
+class EvaluationReport(FrozenModel):
     """`sohoa eval`: the pipeline run over a corpus and scored against its ground truth."""
 
     schema_version: str = Field(default=EVALUATION_SCHEMA_VERSION, description="Evaluation report schema version.")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from sohoa.catalog import Catalog, CatalogLookupError
+from sohoa.catalog import CatalogLookupError
 from sohoa.corpus import DossierTruth
 from sohoa.errors import SohoaError
 from sohoa.evaluation.metrics import (

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from sohoa.models.base import FrozenModel
 
 REPORT_SCHEMA_VERSION = "1.0"
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class SourceFileReport(_Frozen):
+class SourceFileReport(FrozenModel):
     """One file handed in, as received."""
 
     name: str = Field(description="File name as uploaded (no directory).")
@@ -29,7 +27,7 @@ class SourceFileReport(_Frozen):
     object_key: str = Field(description="Object-storage key of the original bytes.")
 
 
-class PageReport(_Frozen):
+class PageReport(FrozenModel):
     """One page of the scanned stream, after preparation and OCR."""
 
     index: int = Field(description="0-based position of the page in the dossier's page stream.")
@@ -54,7 +52,7 @@ class PageReport(_Frozen):
     warnings: tuple[str, ...] = Field(default=(), description="Human-readable warnings about this page.")
 
 
-class ArtifactReport(_Frozen):
+class ArtifactReport(FrozenModel):
     """One object written to storage."""
 
     key: str = Field(description="Object-storage key.")
@@ -62,7 +60,7 @@ class ArtifactReport(_Frozen):
     size: int = Field(description="Size in bytes.")
 
 
-class PdfaVerdict(_Frozen):
+class PdfaVerdict(FrozenModel):
     """Result of checking one file against PDF/A."""
 
     flavour: str = Field(description="PDF/A flavour checked, e.g. '2b'.")
@@ -71,7 +69,7 @@ class PdfaVerdict(_Frozen):
     findings: tuple[str, ...] = Field(default=(), description="Validator findings when it did not pass.")
 
 
-class ComponentReport(_Frozen):
+class ComponentReport(FrozenModel):
     """One dossier component (thành phần hồ sơ) and its digitized files."""
 
     position: int = Field(description="1-based position in the procedure's official component list.")
@@ -86,14 +84,14 @@ class ComponentReport(_Frozen):
     signer: str | None = Field(default=None, description="Subject of the signing certificate.")
 
 
-class UnexpectedDocument(_Frozen):
+class UnexpectedDocument(FrozenModel):
     """Pages that look like a document but match nothing on the checklist."""
 
     pages: tuple[int, ...] = Field(description="Dossier page indexes.")
     title: str = Field(description="First line of text that looks like a title, for the reviewer.")
 
 
-class ComponentEvidence(_Frozen):
+class ComponentEvidence(FrozenModel):
     """One checklist component as the classifier saw it: present or not, where, how sure."""
 
     position: int = Field(description="1-based position in the procedure's official component list.")
@@ -105,7 +103,7 @@ class ComponentEvidence(_Frozen):
     document_types: tuple[str, ...] = Field(default=(), description="Catalogue document types recognised for it (one of its alternatives).")
 
 
-class ExtractedFields(_Frozen):
+class ExtractedFields(FrozenModel):
     """Key fields read from one document's pages (empty string when not found)."""
 
     pages: tuple[int, ...] = Field(description="Dossier page indexes of the document.")
@@ -119,7 +117,7 @@ class ExtractedFields(_Frozen):
     summary: str = Field(default="", description="Document type and summary (tên loại và trích yếu), from the title lines.")
 
 
-class ChecklistVerdict(_Frozen):
+class ChecklistVerdict(FrozenModel):
     """Is the dossier complete against the procedure's checklist?"""
 
     complete: bool = Field(description="True when every required component is present.")
@@ -138,7 +136,7 @@ class ChecklistVerdict(_Frozen):
     documents: tuple[ExtractedFields, ...] = Field(default=(), description="Key fields of every document found (components and unexpected papers).")
 
 
-class StageTiming(_Frozen):
+class StageTiming(FrozenModel):
     """Wall-clock time spent in one stage."""
 
     stage: str = Field(description="Stage name.")
@@ -146,14 +144,14 @@ class StageTiming(_Frozen):
     pages: int = Field(description="Pages the stage handled.")
 
 
-class OcrArtifact(_Frozen):
+class OcrArtifact(FrozenModel):
     """The dossier's OCR output (text, word boxes and confidences of every page) as stored JSON."""
 
     object: ArtifactReport = Field(description="The OCR JSON object.")
     engine: str = Field(description="OCR engine and language.")
 
 
-class DossierReport(_Frozen):
+class DossierReport(FrozenModel):
     """The versioned result of processing one dossier."""
 
     schema_version: Literal["1.0"] = Field(default=REPORT_SCHEMA_VERSION, description="Report schema version.")

@@ -9,17 +9,44 @@ Typical use::
 See docs/signing.md.
 """
 
-from sohoa.signing.copy_mark import CopyMarkLayout
-from sohoa.signing.demo_identity import DemoIdentity, init_demo_identity
-from sohoa.signing.errors import CopyMarkError, SigningError, SigningInputError, SigningKeyError
-from sohoa.signing.model import CopySigner, SignedCopy
-from sohoa.signing.pdfa_check import SignedPdfaReport, check_signed_pdfa
-from sohoa.signing.settings import COPY_FORM_REASONS, VIETNAM_TIME, SigningSettings
-from sohoa.signing.pkcs11 import Pkcs11Settings
-from sohoa.signing.settings import PADES_LEVELS
-from sohoa.signing.signer import load_signer, sign_copy
-from sohoa.signing.verify import ArchiveLookup, TrustSettings, verify_pdf
-from sohoa.signing.verify_model import ArchiveMatch, SignatureReport, VerificationReport
+import importlib
+
+# Where each public name lives. Loaded on first use: pyHanko takes half a second to import, and the
+# CLI registers `sohoa verify` without needing it (the same pattern as sohoa.evaluation).
+_HOMES = {
+    "CopyMarkLayout": "sohoa.signing.copy_mark",
+    "DemoIdentity": "sohoa.signing.demo_identity",
+    "init_demo_identity": "sohoa.signing.demo_identity",
+    "CopyMarkError": "sohoa.signing.errors",
+    "SigningError": "sohoa.signing.errors",
+    "SigningInputError": "sohoa.signing.errors",
+    "SigningKeyError": "sohoa.signing.errors",
+    "CopySigner": "sohoa.signing.model",
+    "SignedCopy": "sohoa.signing.model",
+    "SignedPdfaReport": "sohoa.signing.pdfa_check",
+    "check_signed_pdfa": "sohoa.signing.pdfa_check",
+    "COPY_FORM_REASONS": "sohoa.signing.settings",
+    "VIETNAM_TIME": "sohoa.signing.settings",
+    "SigningSettings": "sohoa.signing.settings",
+    "Pkcs11Settings": "sohoa.signing.pkcs11",
+    "PADES_LEVELS": "sohoa.signing.settings",
+    "load_signer": "sohoa.signing.signer",
+    "sign_copy": "sohoa.signing.signer",
+    "ArchiveLookup": "sohoa.signing.verify",
+    "TrustSettings": "sohoa.signing.verify",
+    "verify_pdf": "sohoa.signing.verify",
+    "ArchiveMatch": "sohoa.signing.verify_model",
+    "SignatureReport": "sohoa.signing.verify_model",
+    "VerificationReport": "sohoa.signing.verify_model",
+}
+
+
+def __getattr__(name: str):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(home), name)
+
 
 __all__ = [
     "PADES_LEVELS",

@@ -14,12 +14,12 @@ import logging
 from collections.abc import Callable
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sohoa.signing.verify import ArchiveLookup, TrustSettings, verify_pdf
-from sohoa.signing.verify_render import render_html, render_json, render_text
+if TYPE_CHECKING:
+    from sohoa.signing.verify import ArchiveLookup
 
 EXIT_CODES = {"TOTAL_PASSED": 0, "TOTAL_FAILED": 1, "INDETERMINATE": 2}
 
@@ -53,6 +53,9 @@ def make_verify_command(lookup_factory: Callable[[], ArchiveLookup | None]) -> C
 
 def _run(file: Path, as_json: bool, html: Path | None, trust_anchors: list[Path] | None,
          revocation: str | None, offline: bool, archive_lookup: ArchiveLookup | None) -> None:
+    from sohoa.signing.verify import TrustSettings, verify_pdf  # pyHanko: loaded only when verifying
+    from sohoa.signing.verify_render import render_html, render_json, render_text
+
     logging.getLogger("pyhanko").setLevel(logging.ERROR)
     logging.getLogger("pyhanko_certvalidator").setLevel(logging.ERROR)
     try:

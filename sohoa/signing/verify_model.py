@@ -11,7 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from sohoa.models.base import FrozenModel
 
 Indication = Literal["TOTAL_PASSED", "TOTAL_FAILED", "INDETERMINATE"]
 
@@ -23,11 +25,7 @@ INDICATION_LABELS: dict[str, tuple[str, str]] = {
 """Vietnamese and English labels of the three indications."""
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Message(_Frozen):
+class Message(FrozenModel):
     """One finding, in both languages."""
 
     code: str = Field(description="Stable machine-readable code, e.g. HASH_FAILURE or MODIFIED_AFTER_SIGNING.")
@@ -37,7 +35,7 @@ class Message(_Frozen):
     en: str = Field(description="Message in English.")
 
 
-class CertificateInfo(_Frozen):
+class CertificateInfo(FrozenModel):
     """One X.509 certificate as shown in the report."""
 
     subject: str = Field(description="Subject, human-readable (pyHanko/asn1crypto form).")
@@ -48,7 +46,7 @@ class CertificateInfo(_Frozen):
     not_after: datetime = Field(description="End of validity (UTC).")
 
 
-class RevocationInfo(_Frozen):
+class RevocationInfo(FrozenModel):
     """Revocation status of the signer's certificate as established during validation."""
 
     status: Literal["good", "revoked", "unavailable", "not_checked"] = Field(
@@ -62,7 +60,7 @@ class RevocationInfo(_Frozen):
                            "(DSS or signed attribute), i.e. it is at least PAdES B-LT.")
 
 
-class TimestampInfo(_Frozen):
+class TimestampInfo(FrozenModel):
     """An RFC 3161 timestamp (on the signature, or a document timestamp)."""
 
     time: datetime = Field(description="Time asserted by the timestamping authority (UTC).")
@@ -70,7 +68,7 @@ class TimestampInfo(_Frozen):
     trusted: bool = Field(description="True if the token is intact, valid and chains to a trust anchor.")
 
 
-class SignatureReport(_Frozen):
+class SignatureReport(FrozenModel):
     """Validation of one signature (or document timestamp) in the file."""
 
     field_name: str = Field(description="Name of the signature form field.")
@@ -113,14 +111,14 @@ class SignatureReport(_Frozen):
     location: str | None = Field(default=None, description="/Location of the signature.")
 
 
-class PdfaInfo(_Frozen):
+class PdfaInfo(FrozenModel):
     """PDF/A-2b verdict (sohoa.signing.check_signed_pdfa)."""
 
     passed: bool = Field(description="True if the file conforms to PDF/A-2b as far as it can be checked.")
     summary: str = Field(description="The checker's multi-line summary.")
 
 
-class ArchiveMatch(_Frozen):
+class ArchiveMatch(FrozenModel):
     """An archived document whose SHA-256 equals the file's."""
 
     dossier_code: str = Field(description="Mã hồ sơ of the dossier holding the document.")
@@ -128,7 +126,7 @@ class ArchiveMatch(_Frozen):
     key: str = Field(description="Object key in the archive.")
 
 
-class VerificationReport(_Frozen):
+class VerificationReport(FrozenModel):
     """One report per file: signatures, PDF/A, archive match, and a conclusion."""
 
     file_name: str | None = Field(default=None, description="Name of the file as handed in, if known.")
