@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from reportlab.lib.units import mm
 
@@ -54,15 +55,9 @@ def receipt_pdf(procedure: Procedure, variant: Variant, verdict: ChecklistVerdic
                 holidays: Iterable[dt.date] = (), number: str = "") -> bytes:
     """Mẫu 01 for a complete dossier: the components received and the promised date of the result."""
     promised = promised_date(received_at, procedure, holidays)
-    canvas, buffer = new_canvas("Giấy tiếp nhận hồ sơ và hẹn trả kết quả", desk.desk)
-    mark = FormMark("MAU01", procedure.code, dossier_code, applicant.identifier, "Giay tiep nhan ho so va hen tra ket qua")
-    draw_qr(canvas, mark.payload())
-    y = header(canvas, (desk.organisation, desk.desk), number or f"{dossier_code}/TNHS",
-               _date_line(desk.place, received_at.date()), top=50 * mm)
-    w = Writer(canvas, top=0)
-    w.y = y
-    w.text("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", 14, BOLD, "center")
-    w.text(f"Mã hồ sơ: {dossier_code}", 13, ITALIC, "center", space_after=4 * mm)
+    canvas, buffer, w = _form_top(
+        _FormTitle("MAU01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "Giay tiep nhan ho so va hen tra ket qua", "TNHS"),
+        procedure, dossier_code, applicant, desk, received_at, number)
     w.text(f"{desk.desk.capitalize()} tiếp nhận hồ sơ của: {applicant.name}")
     if applicant.identifier:
         w.text(f"Mã số doanh nghiệp / số định danh: {applicant.identifier}")
@@ -108,15 +103,9 @@ def supplement_pdf(procedure: Procedure, variant: Variant, verdict: ChecklistVer
     items = missing_items(variant, verdict)
     if not items:
         raise ValueError("the dossier has no missing required component: issue the receipt (Mẫu 01) instead")
-    canvas, buffer = new_canvas("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", desk.desk)
-    mark = FormMark("MAU02", procedure.code, dossier_code, applicant.identifier, "Phieu yeu cau bo sung hoan thien ho so")
-    draw_qr(canvas, mark.payload())
-    y = header(canvas, (desk.organisation, desk.desk), number or f"{dossier_code}/YCBS",
-               _date_line(desk.place, received_at.date()), top=50 * mm)
-    w = Writer(canvas, top=0)
-    w.y = y
-    w.text("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", 14, BOLD, "center")
-    w.text(f"Mã hồ sơ: {dossier_code}", 13, ITALIC, "center", space_after=4 * mm)
+    canvas, buffer, w = _form_top(
+        _FormTitle("MAU02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", "Phieu yeu cau bo sung hoan thien ho so", "YCBS"),
+        procedure, dossier_code, applicant, desk, received_at, number)
     w.text(f"Hồ sơ của: {applicant.name}")
     w.text(f"Nội dung yêu cầu giải quyết: {procedure.name} ({variant.name}), mã thủ tục {procedure.code}.")
     w.text(f"Ngày {received_at:%d/%m/%Y}, {desk.desk.capitalize()} đã tiếp nhận hồ sơ của {applicant.name}.")
@@ -140,6 +129,30 @@ def _counts(component: Component) -> str:
     if component.copies:
         parts.append(f"bản sao: {component.copies:02d}")
     return (" hoặc " if component.original_or_copy else ", ").join(parts)
+
+
+class _FormTitle(NamedTuple):
+    """What tells one standard form (Thông tư 01/2018/TT-VPCP) from another."""
+
+    code: str
+    title: str
+    ascii_title: str
+    number_suffix: str
+
+
+def _form_top(form: _FormTitle, procedure: Procedure, dossier_code: str, applicant: Applicant, desk: DeskInfo,
+              received_at: dt.datetime, number: str) -> tuple[object, object, Writer]:
+    """Canvas, QR code top-left, issuing-body header, title and dossier code: the top of every form."""
+    canvas, buffer = new_canvas(form.title, desk.desk)
+    mark = FormMark(form.code, procedure.code, dossier_code, applicant.identifier, form.ascii_title)
+    draw_qr(canvas, mark.payload())
+    y = header(canvas, (desk.organisation, desk.desk), number or f"{dossier_code}/{form.number_suffix}",
+               _date_line(desk.place, received_at.date()), top=50 * mm)
+    w = Writer(canvas, top=0)
+    w.y = y
+    w.text(form.title.upper(), 14, BOLD, "center")
+    w.text(f"Mã hồ sơ: {dossier_code}", 13, ITALIC, "center", space_after=4 * mm)
+    return canvas, buffer, w
 
 
 def _date_line(place: str, day: dt.date) -> str:
