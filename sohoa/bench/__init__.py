@@ -4,6 +4,13 @@ Run by hand: ``python -m sohoa.bench [--pages N] [--out report.json]`` (``make b
 docs/performance.md for what is measured and how.
 """
 
-from sohoa.bench.metrics import PeakMemory, character_error_rate, normalise_text
-
 __all__ = ["PeakMemory", "character_error_rate", "normalise_text"]
+
+
+def __getattr__(name: str) -> object:
+    # Loaded on use: `sohoa.bench.pagerun` is timed from process start and needs none of the metrics.
+    if name in __all__:
+        from sohoa.bench import metrics
+
+        return getattr(metrics, name)
+    raise AttributeError(f"module 'sohoa.bench' has no attribute {name!r}")

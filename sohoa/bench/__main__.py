@@ -6,7 +6,8 @@
    plain Tesseract (one process per core, OMP_THREAD_LIMIT=1) as the physical reference;
    OCRmyPDF 17 (`--output-type pdfa -l vie --jobs J` on one lossless image PDF of the scans);
    this project's page path (`sohoa.bench.pagerun`: intake + run_page_tasks + assemble_pdfa) with J
-   workers and with 1 worker.
+   workers and with 1 worker, `--scaling-runs` times each (median shown), and plain Tesseract with one
+   process, so the machine's own scaling stands beside this project's.
 3. Renders this project's PDF/A back at 300 dpi, OCRs it with the pipeline's settings and compares the
    CER with the pipeline's OCR of the original scan.
 4. Prints a table and the issue's bars, and writes everything to JSON.
@@ -29,7 +30,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sohoa.bench.metrics import character_error_rate
-from sohoa.bench.systems import Run, rerender_and_read, run_ocrmypdf, run_sohoa, run_tesseract
+from sohoa.bench.systems import Run, rerender_and_read, run_ocrmypdf, run_scaling, run_sohoa, run_tesseract
 
 MB = 1024 * 1024
 
@@ -63,6 +64,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="also run OCRmyPDF with --rotate-pages --deskew (what this project does to every page)")
     parser.add_argument("--ocr-dpi-variant", type=float, default=None, metavar="DPI",
                         help="also run this project with PrepareSettings.ocr_dpi=DPI (0: OCR reads the page's own resolution)")
+    parser.add_argument("--scaling-runs", type=int, default=3,
+                        help="runs of this project with --jobs workers and with 1, alternated; the medians are compared (default 3)")
     parser.add_argument("--skip", action="append", default=[], choices=["ocrmypdf", "tesseract", "scaling", "rerender"],
                         help="leave a part out (repeatable)")
     args = parser.parse_args(argv)
@@ -79,22 +82,33 @@ def main(argv: list[str] | None = None) -> None:
                   f"as JPEG, generated in {time.perf_counter() - started:.0f} s")
 
     runs: dict[str, Run] = {}
+    scaling_seconds: dict[str, list[float]] = {}
+    single_worker: list[Run] = []
+
+    def ours_with_scaling() -> Run:
+        many, one, seconds = run_scaling(images, work, args.jobs, max(1, args.scaling_runs))
+        single_worker.append(one)
+        scaling_seconds.update(seconds)
+        return many
+
     steps = [("tesseract", lambda: run_tesseract(images, work / "tesseract", args.jobs)),
+             ("tesseract-1", lambda: run_tesseract(images, work / "tesseract-1", 1, name="tesseract, 1 process")),
              ("ocrmypdf", lambda: run_ocrmypdf(images, work / "ocrmypdf", args.jobs)),
              ("ocrmypdf-rotate", lambda: run_ocrmypdf(images, work / "ocrmypdf-rotate", args.jobs,
                                                       ("--rotate-pages", "--deskew"), "ocrmypdf --rotate-pages --deskew")),
-             ("sohoa", lambda: run_sohoa(images, work / "sohoa", args.jobs)),
-             ("scaling", lambda: run_sohoa(images, work / "sohoa-1", 1, name="sohoa, 1 worker")),
+             ("sohoa", lambda: run_sohoa(images, work / "sohoa", args.jobs) if "scaling" in args.skip else ours_with_scaling()),
              ("ocr-dpi", lambda: run_sohoa(images, work / "sohoa-ocr-dpi", args.jobs, ocr_dpi=args.ocr_dpi_variant,
                                            name=f"sohoa, OCR at {args.ocr_dpi_variant or 'page'} dpi"))]
     for key, step in steps:
-        if key in args.skip or (key == "ocrmypdf-rotate" and not args.ocrmypdf_rotate) or (
-                key == "ocr-dpi" and args.ocr_dpi_variant is None):
+        if key.split("-")[0] in args.skip or (key == "ocrmypdf-rotate" and not args.ocrmypdf_rotate) or (
+                key == "ocr-dpi" and args.ocr_dpi_variant is None) or (key == "tesseract-1" and "scaling" in args.skip):
             continue
         console.print(f"running {key} …")
         run = step()
         runs[run.name] = run
-        console.print(f"  {run.seconds:.1f} s")
+        runs.update((single.name, single) for single in single_worker)
+        console.print(f"  {run.seconds:.1f} s" + "".join(f"   {name}: {' '.join(f'{t:.1f}' for t in times)} s"
+                                                    for name, times in scaling_seconds.items() if key == "sohoa"))
     rerender = None
     if "rerender" not in args.skip and "sohoa" in runs:
         console.print("rendering this project's PDF/A back at 300 dpi and reading it …")
@@ -107,6 +121,7 @@ def main(argv: list[str] | None = None) -> None:
 
     load_after = os.getloadavg()
     report = _report(args, images, truths, runs, rerender, load_before, load_after)
+    report["scaling_runs_seconds"] = scaling_seconds
     _print(console, report)
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     console.print(f"JSON: {args.out}   (total {time.perf_counter() - started:.0f} s)")
@@ -154,10 +169,13 @@ def _report(args, images, truths, runs: dict[str, Run], rerender, load_before, l
     if ours and single:
         ratios["two_workers_vs_one"] = round(ours["pages_per_minute"] / single["pages_per_minute"], 3)
         bars["2 workers >= 1.8x 1 worker"] = ratios["two_workers_vs_one"] >= 1.8
+    if "tesseract" in systems and "tesseract, 1 process" in systems:
+        ratios["tesseract_two_processes_vs_one"] = round(
+            systems["tesseract"]["pages_per_minute"] / systems["tesseract, 1 process"]["pages_per_minute"], 3)
     if rerender:
         bars["re-rendered PDF/A CER within 0.3 pp"] = rerender["difference_pp"] <= 0.3
     return {
-        "command": "python -m sohoa.bench " + " ".join(f"--{k} {v}" for k, v in (("pages", args.pages), ("seed", args.seed), ("jobs", args.jobs))),
+        "command": "python -m sohoa.bench " + " ".join(f"--{k} {v}" for k, v in (("pages", args.pages), ("seed", args.seed), ("jobs", args.jobs), ("scaling-runs", args.scaling_runs))),
         "machine": {"cpus": os.cpu_count(), "affinity": len(os.sched_getaffinity(0)), "platform": platform.platform(),
                     "load_average_before": [round(x, 2) for x in load_before],
                     "load_average_after": [round(x, 2) for x in load_after],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -136,6 +137,29 @@ def run_sohoa(images: list[Path], work: Path, jobs: int, name: str = "sohoa", oc
                        "substage_seconds_per_page": {k: v / len(images) for k, v in substages.items()},
                        "inner_seconds": report["seconds"],
                        "rotations": [page["rotation"] for page in report["pages"]]})
+
+
+def run_scaling(images: list[Path], work: Path, jobs: int, runs: int) -> tuple[Run, Run, dict[str, list[float]]]:
+    """This project with `jobs` workers and with 1 worker, `runs` times each, in ABBA order.
+
+    Wall-clock time on a shared VM moves by ±10% from one minute to the next whatever the program does,
+    so a single pair can pass or fail the scaling bar by chance; alternating the order cancels slow
+    drift, and the median run of each side is what the table shows. Returns the median run with `jobs`
+    workers, the median run with one, and every wall time.
+    """
+    many: list[Run] = []
+    one: list[Run] = []
+    for repeat in range(runs):
+        sides = [(jobs, many, "sohoa"), (1, one, "sohoa, 1 worker")]
+        for workers, found, name in sides if repeat % 2 == 0 else reversed(sides):
+            found.append(run_sohoa(images, work / ("sohoa" if workers == jobs else "sohoa-1"), workers, name=name))
+    seconds = {"sohoa": [run.seconds for run in many], "sohoa, 1 worker": [run.seconds for run in one]}
+    return _median_run(many), _median_run(one), seconds
+
+
+def _median_run(runs: list[Run]) -> Run:
+    middle = statistics.median_low(run.seconds for run in runs)
+    return next(run for run in runs if run.seconds == middle)
 
 
 def rerender_and_read(pdf: Path, pages: int, work: Path, jobs: int) -> list[str]:
