@@ -27,7 +27,8 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest -q -ra
 
-bench: setup
+bench: venv
+	bash scripts/setup-system.sh --bench
 	$(BIN)/python -m sohoa.bench
 
 stop-storage:

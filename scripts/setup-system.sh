@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the system packages sohoa needs and makes sure Redis and PostgreSQL answer on loopback.
 # Idempotent: installs only what is missing, starts only what is not running. Debian/Ubuntu, as root.
+# --bench also installs what only the benchmark's OCRmyPDF run needs (Ghostscript, for its PDF/A output).
 set -euo pipefail
 
 packages=(tesseract-ocr tesseract-ocr-vie qpdf poppler-utils fonts-liberation2 fonts-croscore fonts-dejavu-core
           redis-server postgresql postgresql-client softhsm2 openssl)
+[ "${1:-}" = "--bench" ] && packages+=(ghostscript)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

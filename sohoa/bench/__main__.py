@@ -70,6 +70,12 @@ def main(argv: list[str] | None = None) -> None:
                         help="leave a part out (repeatable)")
     args = parser.parse_args(argv)
     console = Console(width=140)
+    needed = {"tesseract": "tesseract-ocr", "pdftotext": "poppler-utils", "pdftoppm": "poppler-utils"}
+    if "ocrmypdf" not in args.skip:
+        needed["gs"] = "ghostscript (OCRmyPDF writes PDF/A with it)"
+    absent = [f"{command} (Debian package {package})" for command, package in needed.items() if shutil.which(command) is None]
+    if absent:
+        parser.error("missing: " + ", ".join(absent) + "; `make bench` installs them, or pass --skip ocrmypdf")
     work = args.work or Path(tempfile.mkdtemp(prefix="sohoa-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()
