@@ -1,7 +1,10 @@
 """The HTTP API (FastAPI; OpenAPI docs at /docs): a thin shell over sohoa.service and the RQ queue.
 
 Upload a dossier → 202 with its code and status URL; read its status and checklist report; stream
-its artifacts from storage. Typed errors become status codes here and nowhere else.
+its artifacts from storage. Every route but /health needs ``Authorization: Bearer <token>`` (issued
+with ``sohoa users add``) and a role holding the route's permission (`sohoa.access.GRANTS`); every
+call, allowed or refused, is in the access log under ``api:<user>``. Typed errors become status codes
+here and nowhere else.
 """
 
 
@@ -14,11 +17,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import Depends, FastAPI, File, Form, Header, HTTPException, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.background import BackgroundTask
 from pydantic import BaseModel, Field
 
+from sohoa.access import Permission, Principal, authenticate, authorize
 from sohoa.archive import IntegrityError, ObjectMissing, StorageError
 from sohoa.config import Config
 from sohoa.errors import InputRejected, SohoaError
@@ -58,6 +63,18 @@ class ArtifactView(BaseModel):
     download_url: str = Field(description="Streamed download (digest verified while streaming).")
 
 
+class AccessView(BaseModel):
+    """One entry of a dossier's hash-chained access log."""
+
+    id: int = Field(description="Sequence number of the entry.")
+    accessed_at: str = Field(description="When, ISO 8601 UTC.")
+    actor: str = Field(description="Who: api:<user>, cli:<login>, worker, or api:? for a refused token.")
+    action: str = Field(description="What was done or attempted, e.g. status, list, download, verify, upload.")
+    object_key: str | None = Field(description="The stored object concerned, if one.")
+    outcome: str = Field(description="ok, or why it was refused or failed.")
+    event_hash: str | None = Field(description="The entry's SHA-256 in the chain (`sohoa audit verify` checks them).")
+
+
 def create_app(runtime: Runtime | None = None, queue=None) -> FastAPI:
     """Build the app; without arguments the runtime and queue come from the environment at startup."""
     app = FastAPI(title="sohoa", version="0.1.0",
@@ -77,62 +94,86 @@ def create_app(runtime: Runtime | None = None, queue=None) -> FastAPI:
         return state["queue"]
 
     runtime_dep = Annotated[Runtime, Depends(get_runtime)]
+    caller = _caller_dependency(get_runtime)
     _install_error_handlers(app)
-    _install_dossier_routes(app, runtime_dep, get_queue)
-    _install_artifact_routes(app, runtime_dep)
-    _install_service_routes(app, runtime_dep)
+    _install_dossier_routes(app, runtime_dep, get_queue, caller)
+    _install_artifact_routes(app, runtime_dep, caller)
+    _install_service_routes(app, runtime_dep, caller)
     return app
 
 
-Actor = Annotated[str, Header(alias="X-Sohoa-User", description="Who is asking (logged with every access).")]
+_bearer = HTTPBearer(auto_error=False, description="An API token from `sohoa users add NAME --role ROLE`.")
 
 
-def _install_dossier_routes(app: FastAPI, RuntimeDep, get_queue) -> None:  # noqa: N803 - a type alias
+def _caller_dependency(get_runtime):
+    """`caller(permission)`: the annotation of a route parameter that holds the authenticated, authorised user."""
+
+    def caller(permission: Permission):
+        def dependency(request: Request, runtime: Annotated[Runtime, Depends(get_runtime)],
+                       credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
+            where, code = f"{request.method} {request.url.path}", request.path_params.get("code")
+            principal = authenticate(runtime.database, credentials.credentials if credentials else None, where, code)
+            return authorize(runtime.database, principal, permission, where, code)
+
+        return Annotated[Principal, Depends(dependency)]
+
+    return caller
+
+
+def _install_dossier_routes(app: FastAPI, RuntimeDep, get_queue, caller) -> None:  # noqa: N803 - a type alias
     @app.post("/dossiers", status_code=202, response_model=Accepted)
     def upload_dossier(procedure_code: Annotated[str, Form(description="Procedure code (mã TTHC).")],
                        files: Annotated[list[UploadFile], File(description="Scans in hand-in order.")],
-                       request: Request, runtime: RuntimeDep, queue=Depends(get_queue),
+                       request: Request, runtime: RuntimeDep, user: caller(Permission.UPLOAD), queue=Depends(get_queue),
                        variant: Annotated[str | None, Form(description="Procedure variant id.")] = None,
-                       channel: Annotated[int, Form(ge=1, le=3, description="1 in person, 2 online, 3 post.")] = 1,
-                       actor: Actor = "anonymous") -> Accepted:
+                       channel: Annotated[int, Form(ge=1, le=3, description="1 in person, 2 online, 3 post.")] = 1) -> Accepted:
         from sohoa.workers.jobs import enqueue_digitize
 
         with tempfile.TemporaryDirectory(prefix="sohoa-upload-") as directory:
             paths = tuple(_save_upload(upload, Path(directory), index) for index, upload in enumerate(files))
-            record, sources = accept_upload(runtime, procedure_code, variant, paths, actor=f"api:{actor}", channel=channel)
+            record, sources = accept_upload(runtime, procedure_code, variant, paths, actor=f"api:{user.name}", channel=channel)
         job = enqueue_digitize(queue, record.code, sources)
         return Accepted(dossier_code=record.code, job_id=job.id,
                         status_url=str(request.url_for("dossier_status", code=record.code)))
 
     @app.get("/dossiers/{code}", response_model=DossierStatusView, name="dossier_status")
-    def dossier_status(code: str, runtime: RuntimeDep, actor: Actor = "anonymous") -> DossierStatusView:
+    def dossier_status(code: str, runtime: RuntimeDep, user: caller(Permission.READ_STATUS)) -> DossierStatusView:
         record = runtime.database.get_dossier(code)
-        runtime.database.record_access(code, f"api:{actor}", "status", None, "ok")
+        runtime.database.record_access(code, f"api:{user.name}", "status", None, "ok")
         return DossierStatusView(dossier_code=record.code, procedure_code=record.procedure_code, status=int(record.status),
                                  status_name=record.status.vietnamese, error=record.error, report=record.report)
 
+    @app.get("/dossiers/{code}/access-log", response_model=list[AccessView])
+    def dossier_access_log(code: str, runtime: RuntimeDep, user: caller(Permission.READ_ACCESS_LOG)) -> list[AccessView]:
+        """Who accessed the dossier, oldest first (reading it is logged too, as ``access-log``)."""
+        runtime.database.get_dossier(code)
+        runtime.database.record_access(code, f"api:{user.name}", "access-log", None, "ok")
+        return [AccessView(id=e.id, accessed_at=e.accessed_at.isoformat(), actor=e.actor, action=e.action,
+                           object_key=e.object_key, outcome=e.outcome, event_hash=e.event_hash)
+                for e in runtime.database.access_log(code)]
 
 
-def _install_artifact_routes(app: FastAPI, RuntimeDep) -> None:  # noqa: N803 - a type alias
+
+def _install_artifact_routes(app: FastAPI, RuntimeDep, caller) -> None:  # noqa: N803 - a type alias
     @app.get("/dossiers/{code}/artifacts", response_model=list[ArtifactView])
-    def list_artifacts(code: str, request: Request, runtime: RuntimeDep, actor: Actor = "anonymous") -> list[ArtifactView]:
+    def list_artifacts(code: str, request: Request, runtime: RuntimeDep, user: caller(Permission.LIST_FILES)) -> list[ArtifactView]:
         artifacts = runtime.database.list_artifacts(code)
-        runtime.database.record_access(code, f"api:{actor}", "list", None, "ok")
+        runtime.database.record_access(code, f"api:{user.name}", "list", None, "ok")
         return [ArtifactView(kind=a.kind, key=a.key, sha256=a.sha256, size=a.size, position=a.position,
                              download_url=str(request.url_for("download_artifact", code=code, key=a.key)))
                 for a in artifacts]
 
     @app.post("/dossiers/{code}/links/{key:path}", name="presign_artifact")
-    def presign(code: str, key: str, runtime: RuntimeDep, actor: Actor = "anonymous",
+    def presign(code: str, key: str, runtime: RuntimeDep, user: caller(Permission.DOWNLOAD),
                 expires_s: Annotated[int, Query(ge=1, le=3600)] = 300) -> dict:
         """A short-lived direct download URL from object storage (logged as ``presign``); the client must
         check the SHA-256 returned here (also sent by the server as x-amz-meta-sha256)."""
-        url = presign_artifact(runtime, code, key, actor=f"api:{actor}", expires=timedelta(seconds=expires_s))
+        url = presign_artifact(runtime, code, key, actor=f"api:{user.name}", expires=timedelta(seconds=expires_s))
         return {"url": url, "expires_in": expires_s, "sha256": runtime.database.find_artifact(code, key).sha256}
 
     @app.get("/dossiers/{code}/artifacts/{key:path}", name="download_artifact", response_class=FileResponse)
-    def download_artifact(code: str, key: str, runtime: RuntimeDep, actor: Actor = "anonymous") -> FileResponse:
-        store, _, media_type = open_artifact(runtime, code, key, actor=f"api:{actor}")
+    def download_artifact(code: str, key: str, runtime: RuntimeDep, user: caller(Permission.DOWNLOAD)) -> FileResponse:
+        store, _, media_type = open_artifact(runtime, code, key, actor=f"api:{user.name}")
         # Verified in full before the first byte goes out: a client never receives a corrupt file that looks whole.
         directory = tempfile.mkdtemp(prefix="sohoa-download-")
         path = download_verified(store, key, Path(directory) / Path(key).name)
@@ -141,10 +182,10 @@ def _install_artifact_routes(app: FastAPI, RuntimeDep) -> None:  # noqa: N803 - 
 
 
 
-def _install_service_routes(app: FastAPI, RuntimeDep) -> None:  # noqa: N803 - a type alias
+def _install_service_routes(app: FastAPI, RuntimeDep, caller) -> None:  # noqa: N803 - a type alias
     @app.post("/verify", responses={200: {"content": {"application/json": {}, "text/html": {}, "application/pdf": {}}}})
     async def verify(file: Annotated[UploadFile, File(description="A signed PDF, from the archive or from anyone.")],
-                     runtime: RuntimeDep, actor: Actor = "anonymous",
+                     runtime: RuntimeDep, user: caller(Permission.VERIFY),
                      format: Annotated[Literal["json", "html", "pdf"], Query(description="Report format.")] = "json"):
         """Verify a signed PDF: each signature's ETSI indication, the PDF/A verdict, and which archived document it is."""
         from sohoa.signing import TrustSettings, verify_pdf
@@ -158,9 +199,9 @@ def _install_service_routes(app: FastAPI, RuntimeDep) -> None:  # noqa: N803 - a
         match = report.archive_match
         outcome = f"{file.filename}: sha256 {report.sha256}"
         if match is None:
-            runtime.database.record_event(actor=f"api:{actor}", action="verify", outcome=outcome)
+            runtime.database.record_event(actor=f"api:{user.name}", action="verify", outcome=outcome)
         else:
-            runtime.database.record_access(match.dossier_code, f"api:{actor}", "verify", match.key, outcome)
+            runtime.database.record_access(match.dossier_code, f"api:{user.name}", "verify", match.key, outcome)
         if format == "html":
             return HTMLResponse(render_html(report))
         if format == "pdf":
@@ -168,7 +209,8 @@ def _install_service_routes(app: FastAPI, RuntimeDep) -> None:  # noqa: N803 - a
         return JSONResponse(report.model_dump(mode="json"))
 
     @app.get("/procedures/{code}/separators.pdf", response_class=Response)
-    def separator_sheets(code: str, runtime: RuntimeDep, variant: str | None = None, dossier: str = "") -> Response:
+    def separator_sheets(code: str, runtime: RuntimeDep, user: caller(Permission.UPLOAD),
+                         variant: str | None = None, dossier: str = "") -> Response:
         """Cover sheet + one separator sheet per component, QR top-left (print and put between the papers)."""
         from sohoa.forms import separator_sheets_pdf
 
@@ -203,7 +245,10 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(SohoaError)
     async def core_error(_: Request, error: SohoaError) -> JSONResponse:
-        return answer(error.http_status, type(error).__name__, str(error))
+        response = answer(error.http_status, type(error).__name__, str(error))
+        if error.http_status == 401:
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
 
     @app.exception_handler(ObjectMissing)
     async def missing(_: Request, error: ObjectMissing) -> JSONResponse:

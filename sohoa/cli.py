@@ -20,6 +20,7 @@ from sohoa.archive.cli import archive_app
 from sohoa.audit.cli import audit_app
 from sohoa.evaluation.cli import corpus_app, eval_command
 from sohoa.config import Config
+from sohoa.users_cli import users_app
 
 app = typer.Typer(help="Digitize paper dossiers into signed, searchable PDF/A records in object storage.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -30,6 +31,7 @@ app.add_typer(catalog_app, name="catalog")
 app.add_typer(archive_app, name="archive")
 app.add_typer(audit_app, name="audit")
 app.add_typer(corpus_app, name="corpus")
+app.add_typer(users_app, name="users")
 app.command("eval")(eval_command)
 out = Console()
 err = Console(stderr=True)

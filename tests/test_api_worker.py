@@ -8,19 +8,24 @@ import pytest
 from fastapi.testclient import TestClient
 from rq import SimpleWorker
 
+from sohoa.access import Role, issue_token
 from sohoa.api import create_app
 from sohoa.service import build_runtime
 from sohoa.workers.jobs import queue_for, use_runtime
 from tests.conftest import sample_files
 
 pytestmark = pytest.mark.slow
-HEADERS = {"X-Sohoa-User": "chuyen-vien-01"}
+HEADERS: dict[str, str] = {}
+"""An administrator's bearer token, issued by the `service` fixture."""
 
 
 @pytest.fixture(scope="module")
 def service(config_for, postgres_url):
     config = config_for(database_url=postgres_url)
     runtime = build_runtime(config)
+    token, digest = issue_token()
+    runtime.database.add_api_user(f"chuyen-vien-{digest[:8]}", Role.ADMIN, digest)
+    HEADERS["Authorization"] = f"Bearer {token}"
     queue = queue_for(config)
     yield runtime, queue, TestClient(create_app(runtime, queue))
     queue.empty()

@@ -14,6 +14,7 @@ from sohoa.db.errors import ArtifactNotFound, DatabaseError, DossierConflict, In
 from sohoa.db.records import (
     ARTIFACT_KINDS,
     AccessRecord,
+    ApiUserRecord,
     ArtifactRecord,
     AuditAnchor,
     Channel,
@@ -29,6 +30,7 @@ __all__ = [
     "MAX_LIST",
     "VIETNAM_TIME",
     "AccessRecord",
+    "ApiUserRecord",
     "ArtifactNotFound",
     "ArtifactRecord",
     "AuditAnchor",

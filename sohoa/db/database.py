@@ -33,6 +33,7 @@ from sohoa.db.records import (
     FixityRecord,
     PreservationEvent,
 )
+from sohoa.db.users import UserAccountsMixin
 from sohoa.db.schema import (
     CODE_LENGTH,
     KEY_LENGTH,
@@ -57,7 +58,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Database:
+class Database(UserAccountsMixin):
     """The catalogue database at ``url``: ``sqlite:///path`` (embedded) or ``postgresql+psycopg://...``.
 
     ``code_timezone`` is the zone whose calendar day goes into allocated dossier codes; ``clock``

@@ -183,3 +183,17 @@ class AuditAnchor:
     """Its ``event_hash``."""
     object_key: str
     """Object holding the anchor."""
+
+
+@dataclass(frozen=True)
+class ApiUserRecord:
+    """A person or service allowed to call the API (the token's digest is never handed out)."""
+
+    name: str
+    """User name, as the access log records it (``api:<name>``)."""
+    role: str
+    """Role: intake, specialist, auditor or admin (``sohoa.access.Role``)."""
+    created_at: datetime
+    """When the account (or its current token) was issued; timezone-aware, UTC."""
+    revoked_at: datetime | None
+    """When it was revoked; None while the token is valid."""

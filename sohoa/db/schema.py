@@ -183,3 +183,19 @@ audit_anchors = Table(
     Column("object_key", String(KEY_LENGTH), nullable=False),
 )
 """Where and when the access-log chain head was written to write-once storage."""
+
+api_users = Table(
+    "api_users",
+    metadata,
+    Column("id", BIG_ID, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("token_sha256", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    CheckConstraint("role IN ('intake', 'specialist', 'auditor', 'admin')", name="role"),
+    UniqueConstraint("name"),
+    UniqueConstraint("token_sha256"),
+)
+"""People and services allowed to call the API (migration 0003): a role (``sohoa.access.Role``) and the
+SHA-256 of their token; the token itself is never stored. A revoked row stays, so the log's names resolve."""

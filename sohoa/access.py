@@ -1,0 +1,155 @@
+"""Who may do what: the roles of the people who use sohoa, the permissions each role holds, and API tokens.
+
+Least privilege: front-desk staff hand dossiers in but do not download the digitized files; specialist
+departments find and download them; auditors verify signed results and read who accessed a dossier.
+A token is shown once when it is issued; only its SHA-256 is stored, so a copy of the database does
+not let anyone in. Every decision, allowed or refused, lands in the hash-chained access log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from sohoa.errors import SohoaError
+
+
+class Role(StrEnum):
+    """What a person does at the centre; each role holds the permissions in `GRANTS`."""
+
+    INTAKE = "intake"
+    """Front-desk staff (bộ phận một cửa): hand dossiers in, read their status and checklist, print separators."""
+    SPECIALIST = "specialist"
+    """Specialist departments: read a dossier's status, list and download its digitized files."""
+    AUDITOR = "auditor"
+    """Auditors and inspectors: verify signed files, read status, list files and read a dossier's access log."""
+    ADMIN = "admin"
+    """Everything the other roles may do."""
+
+
+class Permission(StrEnum):
+    """One thing the API lets a caller do."""
+
+    UPLOAD = "upload"
+    """Hand a dossier in (and print separator sheets for it)."""
+    READ_STATUS = "read-status"
+    """Read a dossier's status and checklist report."""
+    LIST_FILES = "list-files"
+    """List a dossier's stored objects and their digests."""
+    DOWNLOAD = "download"
+    """Download a stored object, or get a short-lived link to it."""
+    VERIFY = "verify"
+    """Verify a signed PDF against the trust settings and the archive."""
+    READ_ACCESS_LOG = "read-access-log"
+    """Read who accessed a dossier, when, and what came of it."""
+
+
+GRANTS: dict[Role, frozenset[Permission]] = {
+    Role.INTAKE: frozenset({Permission.UPLOAD, Permission.READ_STATUS}),
+    Role.SPECIALIST: frozenset({Permission.READ_STATUS, Permission.LIST_FILES, Permission.DOWNLOAD}),
+    Role.AUDITOR: frozenset({Permission.READ_STATUS, Permission.LIST_FILES, Permission.VERIFY,
+                             Permission.READ_ACCESS_LOG}),
+    Role.ADMIN: frozenset(Permission),
+}
+"""The permissions of each role."""
+
+TOKEN_PREFIX = "sohoa_"
+"""Every token starts with this, so secret scanners and people recognise one."""
+USER_NAME = re.compile(r"[a-z0-9][a-z0-9._@-]{0,99}")
+"""Allowed user names: lower-case letters, digits and . _ @ -, up to 100 characters."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An authenticated caller."""
+
+    name: str
+    """The user's name, as the access log records it (``api:<name>``)."""
+    role: Role
+    """The user's role."""
+
+    def may(self, permission: Permission) -> bool:
+        """Whether this caller's role holds `permission`."""
+        return permission in GRANTS[self.role]
+
+
+class NotAuthenticated(SohoaError):
+    """No token, or a token that is unknown or revoked."""
+
+    exit_code = 77  # EX_NOPERM
+    http_status = 401
+
+
+class AccessDenied(SohoaError):
+    """The caller is known but their role does not hold the permission."""
+
+    exit_code = 77  # EX_NOPERM
+    http_status = 403
+
+
+class UserError(SohoaError):
+    """A user account cannot be added, found or changed as asked (names the user and the reason)."""
+
+    exit_code = 65  # EX_DATAERR
+    http_status = 422
+
+
+class UserAccounts(Protocol):
+    """What authentication needs from the database (`sohoa.db.Database` provides it)."""
+
+    def find_api_user(self, token_sha256: str) -> tuple[str, str] | None: ...
+
+    def record_event(self, actor: str, action: str, outcome: str, object_key: str | None = None,
+                     dossier_code: str = "-") -> None: ...
+
+
+def issue_token() -> tuple[str, str]:
+    """A new random token (256 bits) and the SHA-256 to store in its place."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    return token, token_digest(token)
+
+
+def token_digest(token: str) -> str:
+    """The SHA-256 hex digest a token is stored and looked up by."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def check_user_name(name: str) -> str:
+    """The name if it is allowed (see `USER_NAME`), else `UserError`."""
+    if not USER_NAME.fullmatch(name):
+        raise UserError(f"user {name!r}: use 1-100 lower-case letters, digits and . _ @ -, starting with a letter or digit")
+    return name
+
+
+def authenticate(accounts: UserAccounts, token: str | None, where: str, dossier_code: str | None = None) -> Principal:
+    """The principal holding `token`; else the attempt is logged (never the token) and `NotAuthenticated` raised.
+
+    `where` names what was asked for (method and path); `dossier_code` files the refusal under that dossier.
+    """
+    found = accounts.find_api_user(token_digest(token)) if token else None
+    if found is None:
+        reason = "unknown or revoked token" if token else "no token"
+        accounts.record_event(actor="api:?", action="authenticate", outcome=f"refused: {reason} ({where})",
+                              dossier_code=dossier_code or "-")
+        raise NotAuthenticated(f"{reason}: send 'Authorization: Bearer <token>'; an administrator issues one "
+                               "with `sohoa users add NAME --role ROLE`")
+    name, role = found
+    return Principal(name, Role(role))
+
+
+def authorize(accounts: UserAccounts, principal: Principal, permission: Permission, where: str,
+              dossier_code: str | None = None) -> Principal:
+    """`principal` if their role holds `permission`; else the refusal is logged and `AccessDenied` raised."""
+    if principal.may(permission):
+        return principal
+    accounts.record_event(actor=f"api:{principal.name}", action=str(permission),
+                          outcome=f"denied: role {principal.role} ({where})", dossier_code=dossier_code or "-")
+    raise AccessDenied(f"user {principal.name} (role {principal.role}) may not {permission}")
+
+
+__all__ = ["GRANTS", "AccessDenied", "NotAuthenticated", "Permission", "Principal", "Role", "UserAccounts",
+           "UserError", "authenticate", "authorize", "check_user_name", "issue_token", "token_digest"]

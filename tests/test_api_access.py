@@ -1,0 +1,147 @@
+"""Who may call the API: bearer tokens, roles, least privilege, and every refusal in the access log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from sohoa.access import GRANTS, Permission, Role, issue_token, token_digest
+from sohoa.api import create_app
+from sohoa.cli import app as cli_app
+from sohoa.service import build_runtime
+from sohoa.workers.jobs import queue_for
+from tests.conftest import sample_files
+
+
+@pytest.fixture(scope="module")
+def service(config_for):
+    config = config_for()
+    runtime = build_runtime(config, sign=False)
+    queue = queue_for(config)
+    tokens = {}
+    for role in Role:
+        token, digest = issue_token()
+        runtime.database.add_api_user(f"{role}-01", role, digest)
+        tokens[role] = {"Authorization": f"Bearer {token}"}
+    client = TestClient(create_app(runtime, queue))
+    upload = client.post("/dossiers", data={"procedure_code": "2.000620"}, headers=tokens[Role.INTAKE],
+                         files=[("files", (sample_files()[0].name, sample_files()[0].read_bytes(), "image/jpeg"))])
+    assert upload.status_code == 202, upload.text
+    yield runtime, client, tokens, upload.json()["dossier_code"]
+    queue.empty()
+
+
+def _log(runtime, code: str) -> list[tuple[str, str, str]]:
+    return [(entry.actor, entry.action, entry.outcome) for entry in runtime.database.access_log(code)]
+
+
+def test_no_token_or_a_wrong_one_is_401_and_logged_under_the_dossier(service):
+    runtime, client, _, code = service
+    missing = client.get(f"/dossiers/{code}")
+    assert missing.status_code == 401
+    assert missing.headers["www-authenticate"] == "Bearer"
+    assert "sohoa users add" in missing.json()["detail"]
+    wrong = client.get(f"/dossiers/{code}", headers={"Authorization": "Bearer sohoa_not-a-token"})
+    assert wrong.status_code == 401
+    refusals = [entry for entry in _log(runtime, code) if entry[1] == "authenticate"]
+    assert ("api:?", "authenticate", f"refused: no token (GET /dossiers/{code})") in refusals
+    assert ("api:?", "authenticate", f"refused: unknown or revoked token (GET /dossiers/{code})") in refusals
+    assert all("sohoa_not-a-token" not in outcome for _, _, outcome in _log(runtime, code))
+
+
+def test_front_desk_hands_in_and_reads_status_but_cannot_download(service):
+    runtime, client, tokens, code = service
+    assert client.get(f"/dossiers/{code}", headers=tokens[Role.INTAKE]).status_code == 200
+    listed = client.get(f"/dossiers/{code}/artifacts", headers=tokens[Role.INTAKE])
+    assert listed.status_code == 403
+    assert "intake" in listed.json()["detail"] and "list-files" in listed.json()["detail"]
+    assert ("api:intake-01", "list-files", f"denied: role intake (GET /dossiers/{code}/artifacts)") in _log(runtime, code)
+    assert ("api:intake-01", "upload") in [(actor, action) for actor, action, _ in _log(runtime, code)]
+
+
+def test_a_specialist_finds_and_downloads_but_cannot_hand_in_or_read_the_log(service):
+    runtime, client, tokens, code = service
+    artifacts = client.get(f"/dossiers/{code}/artifacts", headers=tokens[Role.SPECIALIST]).json()
+    original = next(a for a in artifacts if a["kind"] == "original")
+    download = client.get(original["download_url"], headers=tokens[Role.SPECIALIST])
+    assert download.status_code == 200 and download.content == sample_files()[0].read_bytes()
+    assert client.get(f"/dossiers/{code}/access-log", headers=tokens[Role.SPECIALIST]).status_code == 403
+    refused = client.post("/dossiers", data={"procedure_code": "2.000620"}, headers=tokens[Role.SPECIALIST],
+                          files=[("files", ("a.jpg", sample_files()[0].read_bytes(), "image/jpeg"))])
+    assert refused.status_code == 403
+    assert ("api:specialist-01", "download", "ok") in [(a, b, c) for a, b, c in _log(runtime, code)]
+
+
+def test_an_auditor_reads_who_accessed_the_dossier_and_cannot_download(service):
+    runtime, client, tokens, code = service
+    client.get(f"/dossiers/{code}", headers=tokens[Role.SPECIALIST])
+    entries = client.get(f"/dossiers/{code}/access-log", headers=tokens[Role.AUDITOR])
+    assert entries.status_code == 200
+    actors = {entry["actor"] for entry in entries.json()}
+    assert {"api:intake-01", "api:specialist-01"} <= actors
+    assert all(len(entry["event_hash"]) == 64 for entry in entries.json())
+    assert client.get(f"/dossiers/{code}/access-log", headers=tokens[Role.AUDITOR]).json()[-1]["action"] == "access-log"
+    key = next(a["key"] for a in client.get(f"/dossiers/{code}/artifacts", headers=tokens[Role.AUDITOR]).json())
+    assert client.get(f"/dossiers/{code}/artifacts/{key}", headers=tokens[Role.AUDITOR]).status_code == 403
+
+
+def test_health_needs_no_token_and_the_openapi_names_the_scheme(service):
+    _, client, _, _ = service
+    assert client.get("/health").json() == {"status": "ok"}
+    schema = client.get("/openapi.json").json()
+    assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+
+
+def test_every_role_holds_only_its_permissions():
+    assert GRANTS[Role.INTAKE] == {Permission.UPLOAD, Permission.READ_STATUS}
+    assert Permission.DOWNLOAD not in GRANTS[Role.AUDITOR] and Permission.UPLOAD not in GRANTS[Role.AUDITOR]
+    assert GRANTS[Role.ADMIN] == set(Permission)
+
+
+def test_users_cli_issues_rotates_and_revokes_tokens_and_stores_only_digests(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOHOA_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("SOHOA_DATABASE_URL", raising=False)
+    runner = CliRunner()
+    added = runner.invoke(cli_app, ["users", "add", "mot-cua-01", "--role", "intake"])
+    assert added.exit_code == 0, added.output
+    token = added.stdout.strip().splitlines()[-1]
+    assert token.startswith("sohoa_") and len(token) > 40
+    from sohoa.config import Config
+    from sohoa.db import Database
+
+    database = Database(Config.from_env().database_url)
+    assert database.find_api_user(token_digest(token)) == ("mot-cua-01", "intake")
+    database_file = Path(Config.from_env().database_url.removeprefix("sqlite:///"))
+    assert token.encode() not in database_file.read_bytes()
+    listed = runner.invoke(cli_app, ["users", "list", "--json"])
+    assert '"role": "intake"' in listed.stdout and token not in listed.stdout
+
+    duplicate = runner.invoke(cli_app, ["users", "add", "mot-cua-01", "--role", "admin"])
+    assert duplicate.exit_code != 0 and "already exists" in str(duplicate.exception)
+    rotated = runner.invoke(cli_app, ["users", "rotate", "mot-cua-01"])
+    new_token = rotated.stdout.strip().splitlines()[-1]
+    assert database.find_api_user(token_digest(token)) is None
+    assert database.find_api_user(token_digest(new_token)) == ("mot-cua-01", "intake")
+    assert runner.invoke(cli_app, ["users", "revoke", "mot-cua-01"]).exit_code == 0
+    assert database.find_api_user(token_digest(new_token)) is None
+    log = [(e.actor.startswith("cli:"), e.action) for e in database.iter_access_log()]
+    assert [action for _, action in log] == ["user-add", "user-rotate", "user-revoke"] and all(cli for cli, _ in log)
+    assert all(token not in e.outcome and new_token not in e.outcome for e in database.iter_access_log())
+    bad_name = runner.invoke(cli_app, ["users", "add", "Nguyễn Văn A", "--role", "intake"])
+    assert bad_name.exit_code != 0
+
+
+def test_every_route_and_its_permission_is_in_the_access_doc():
+    import re
+
+    from fastapi.routing import APIRoute
+
+    documented = (Path(__file__).resolve().parent.parent / "docs" / "access.md").read_text(encoding="utf-8")
+    for route in create_app(runtime=object(), queue=object()).routes:
+        if isinstance(route, APIRoute):
+            path = re.sub(r":\w+}", "}", route.path)
+            for method in route.methods:
+                assert f"`{method} {path}`" in documented, f"{method} {path}"
