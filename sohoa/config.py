@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,8 @@ class Config:
     """SOHOA_AGENCY_CODE: receiving agency code, the first part of dossier codes."""
     jobs: int
     """SOHOA_JOBS: pages processed at once (default: one per core)."""
+    model_cache: Path
+    """SOHOA_MODEL_CACHE: where the trained page classifier is cached (default $XDG_CACHE_HOME/sohoa or ~/.cache/sohoa)."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -52,4 +55,12 @@ class Config:
             organisation=env.get("SOHOA_ORGANISATION") or "Trung tâm Phục vụ hành chính công (DEMO)",
             agency_code=env.get("SOHOA_AGENCY_CODE") or "000.00.00.H00",
             jobs=int(env.get("SOHOA_JOBS") or 0),
+            model_cache=default_model_cache(env),
         )
+
+
+def default_model_cache(environ: Mapping[str, str]) -> Path:
+    """SOHOA_MODEL_CACHE from `environ`, else $XDG_CACHE_HOME/sohoa, else ~/.cache/sohoa."""
+    base = environ.get("SOHOA_MODEL_CACHE") or os.path.join(environ.get("XDG_CACHE_HOME") or
+                                                             os.path.expanduser("~/.cache"), "sohoa")
+    return Path(base).expanduser()

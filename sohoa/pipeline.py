@@ -48,6 +48,8 @@ class PipelineSettings:
     """Pages processed at once; 1 runs serially in-process (for debugging)."""
     organisation: str = "Trung tâm Phục vụ hành chính công"
     """Receiving organisation, written into PDF/A metadata."""
+    model_cache: Path | None = None
+    """Where the trained page classifier is cached (`Config.model_cache`); None: the process default."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,12 @@ class Engines:
     """Signer of electronic copies; None leaves components unsigned."""
 
 
+def _page_model(catalog: Catalog, cache: Path | None):
+    from sohoa.classification.model import get_model  # scikit-learn loads only when a dossier is classified
+
+    return get_model(catalog, cache)
+
+
 def process_dossier(request: DossierRequest, settings: PipelineSettings, engines: Engines, work_dir: Path,
                     progress: ProgressCallback = lambda stage, done, total: None) -> DossierReport:
     """Run every stage of one dossier and return its report."""
@@ -97,7 +105,8 @@ def process_dossier(request: DossierRequest, settings: PipelineSettings, engines
     timings.extend(_page_substage_timings(pages))
     with _timed(timings, "classify", len(pages)):
         texts = tuple(PageText(text=page.text, blank=page.prepared.blank, separator=page.separator) for page in pages)
-        assignments = classify_pages(texts, variant, engines.catalog.document_types())
+        assignments = classify_pages(texts, variant, engines.catalog.document_types(),
+                                     _page_model(engines.catalog, settings.model_cache))
         checklist = checklist_verdict(assignments, variant, texts)
     with _timed(timings, "pdfa", len(pages)):
         builds = build_components(pages, assignments, variant, request, procedure.name, settings.organisation, work_dir)

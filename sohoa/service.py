@@ -49,7 +49,8 @@ def build_runtime(config: Config, sign: bool = True) -> Runtime:
     database.upgrade()
     signer, demo = _signer(config) if sign else (None, False)
     engines = Engines(store=S3ObjectStore(storage), catalog=load_catalog(), signer=signer)
-    settings = PipelineSettings(pages=PageSettings(), jobs=config.jobs or default_jobs(), organisation=config.organisation)
+    settings = PipelineSettings(pages=PageSettings(), jobs=config.jobs or default_jobs(), organisation=config.organisation,
+                                model_cache=config.model_cache)
     return Runtime(config=config, database=database, engines=engines, settings=settings, demo_identity=demo)
 
 
@@ -82,9 +83,8 @@ def digitize_dossier(runtime: Runtime, record: DossierRecord, files: tuple[Path,
         database.set_status(record.code, record.status, error=str(error))
         database.record_access(record.code, actor, "digitize", None, f"failed: {error}")
         raise
-    database.save_report(record.code, report.model_dump(mode="json"))
     status = DossierStatus.RECEIVED if report.checklist.complete else DossierStatus.SUPPLEMENT_REQUESTED
-    database.set_status(record.code, status)
+    database.save_report(record.code, report.model_dump(mode="json"), status=status)
     database.record_access(record.code, actor, "digitize", report.manifest.key, "ok")
     return report
 

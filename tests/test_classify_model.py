@@ -140,3 +140,13 @@ def test_stray_papers_the_model_never_saw_are_flagged_not_assigned():
     assert [a.role for a in assignments] == ["unexpected"] * 3
     verdict = checklist_verdict(assignments, variant)
     assert len(verdict.unexpected) == 3 and not verdict.high_confidence
+
+
+def test_the_model_cache_is_chosen_at_the_edge_from_the_environment(tmp_path):
+    from pathlib import Path
+
+    from sohoa.config import Config
+
+    assert Config.from_env({"SOHOA_MODEL_CACHE": str(tmp_path / "m")}).model_cache == tmp_path / "m"
+    assert Config.from_env({"XDG_CACHE_HOME": str(tmp_path / "x")}).model_cache == tmp_path / "x" / "sohoa"
+    assert Config.from_env({}).model_cache == Path("~/.cache/sohoa").expanduser()

@@ -288,6 +288,14 @@ def test_dossier_round_trip(db: Database) -> None:
     assert saved.variant == "cap-moi"  # filled from the report
     assert saved.status is DossierStatus.PROCESSED
 
+    db.set_status(code, DossierStatus.IN_PROGRESS, error="an earlier attempt failed")
+    db.save_report(code, report, status=DossierStatus.SUPPLEMENT_REQUESTED)
+    finished = db.get_dossier(code)
+    assert (finished.status, finished.error, finished.report) == (DossierStatus.SUPPLEMENT_REQUESTED, None, report)
+    with pytest.raises(InvalidRecord, match="status"):
+        db.save_report(code, report, status=42)
+    assert db.get_dossier(code).status is DossierStatus.SUPPLEMENT_REQUESTED
+
 
 def test_save_report_records_and_replaces_artifacts(db: Database) -> None:
     code = _new_dossier(db)

@@ -117,18 +117,19 @@ def model_key(catalog: Catalog, count: int = TRAIN_COUNT, seed: int = TRAIN_SEED
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def cache_dir() -> Path:
-    base = os.environ.get("SOHOA_MODEL_CACHE") or os.path.join(os.environ.get("XDG_CACHE_HOME") or
-                                                                os.path.expanduser("~/.cache"), "sohoa")
-    return Path(base)
+def _default_cache() -> Path:
+    from sohoa.config import default_model_cache
+
+    return default_model_cache(os.environ)
 
 
 _LOCK = threading.Lock()
 _MODELS: dict[str, PageModel] = {}
 
 
-def get_model(catalog: Catalog | None = None) -> PageModel:
-    """The model for `catalog` (default catalogue): from memory, else the disk cache, else trained now."""
+def get_model(catalog: Catalog | None = None, cache: Path | None = None) -> PageModel:
+    """The model for `catalog` (default catalogue): from memory, else the disk cache under `cache`
+    (default: `sohoa.config.default_model_cache` of the process environment), else trained now and cached there."""
     import joblib
 
     catalog = catalog or load_catalog()
@@ -136,7 +137,7 @@ def get_model(catalog: Catalog | None = None) -> PageModel:
     with _LOCK:
         if key in _MODELS:
             return _MODELS[key]
-        path = cache_dir() / f"page-model-{key}.joblib"
+        path = (cache or _default_cache()) / f"page-model-{key}.joblib"
         model: PageModel | None = None
         if path.exists():
             try:

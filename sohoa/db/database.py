@@ -13,33 +13,29 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from alembic.util import CommandError
-from sqlalchemy import Connection, Row, case, delete, func, insert, select, text, update
+from sqlalchemy import Connection, Row, case, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError, StatementError
 
 from sohoa.db import migrate
-from sohoa.db.chain import GENESIS, PG_CHAIN_LOCK, event_hash
 from sohoa.db.artifacts import artifact_row, artifact_rows
 from sohoa.db.codes import VIETNAM_TIME, DossierCode, check_agency_code, local_day, next_serial, parse_dossier_code, reserve_serial
 from sohoa.db.engine import WRITE_OPTION, build_engine, parse_url, safe_url
-from sohoa.db.errors import ArtifactNotFound, DatabaseError, DossierConflict, InvalidRecord
+from sohoa.db.errors import ArtifactNotFound, DatabaseError, DossierConflict, InvalidRecord, check_text
 from sohoa.db.records import (
-    AccessRecord,
     ArtifactRecord,
-    AuditAnchor,
     Channel,
     DossierRecord,
     DossierStatus,
     FixityRecord,
     PreservationEvent,
 )
+from sohoa.db.access_log import AccessLogMixin
 from sohoa.db.users import UserAccountsMixin
 from sohoa.db.schema import (
     CODE_LENGTH,
     KEY_LENGTH,
-    access_log,
     artifacts,
-    audit_anchors,
     dossiers,
     fixity_state,
     preservation_events,
@@ -48,9 +44,6 @@ from sohoa.errors import DossierNotFound
 
 MAX_LIST = 1000
 """Largest ``limit`` accepted by :meth:`Database.list_dossiers`."""
-OUTCOME_LENGTH = 10_000
-"""Longest access-log outcome stored; longer ones (they may carry an error message) are cut, marked."""
-_TRUNCATED = " …[truncated]"
 
 
 def utc_now() -> datetime:
@@ -58,7 +51,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Database(UserAccountsMixin):
+class Database(AccessLogMixin, UserAccountsMixin):
     """The catalogue database at ``url``: ``sqlite:///path`` (embedded) or ``postgresql+psycopg://...``.
 
     ``code_timezone`` is the zone whose calendar day goes into allocated dossier codes; ``clock``
@@ -149,9 +142,9 @@ class Database(UserAccountsMixin):
         """Register a dossier. Idempotent: when ``code`` exists for the same procedure, the stored record
         is returned unchanged; for another procedure :class:`DossierConflict` is raised."""
         parsed = parse_dossier_code(code)
-        _check_text(code, "procedure_code", procedure_code, CODE_LENGTH)
+        check_text(code, "procedure_code", procedure_code, CODE_LENGTH)
         if variant is not None:
-            _check_text(code, "variant", variant, CODE_LENGTH)
+            check_text(code, "variant", variant, CODE_LENGTH)
         channel_value = _enum(Channel, channel, code, "channel")
         status_value = _enum(DossierStatus, status, code, "status")
         local_day(received_at, self._code_timezone, subject=f"dossier {code}")
@@ -183,8 +176,9 @@ class Database(UserAccountsMixin):
             if result.rowcount == 0:
                 raise _not_found(code)
 
-    def save_report(self, code: str, report: dict[str, Any]) -> None:
-        """Store the report JSON and replace the dossier's artifacts with those it lists, atomically.
+    def save_report(self, code: str, report: dict[str, Any], status: DossierStatus | None = None) -> None:
+        """Store the report JSON and replace the dossier's artifacts with those it lists, atomically;
+        with `status`, also set the status and clear any earlier error in the same transaction.
 
         The dossier's variant is filled from ``report["variant"]`` when it was registered without one.
         """
@@ -192,12 +186,12 @@ class Database(UserAccountsMixin):
         variant = report.get("variant")
         if not isinstance(variant, str) or not variant or len(variant) > CODE_LENGTH:
             variant = None
+        changes: dict[str, Any] = {"report": report, "updated_at": self._clock(),
+                                   "variant": func.coalesce(dossiers.c.variant, variant)}
+        if status is not None:
+            changes.update(status=int(_enum(DossierStatus, status, code, "status")), error=None)
         with self._write(f"save the report of dossier {code}", code) as connection:
-            result = connection.execute(
-                update(dossiers)
-                .where(dossiers.c.code == code)
-                .values(report=report, updated_at=self._clock(), variant=func.coalesce(dossiers.c.variant, variant))
-            )
+            result = connection.execute(update(dossiers).where(dossiers.c.code == code).values(**changes))
             if result.rowcount == 0:
                 raise _not_found(code)
             connection.execute(delete(artifacts).where(artifacts.c.dossier_code == code))
@@ -274,70 +268,6 @@ class Database(UserAccountsMixin):
                 raise ArtifactNotFound(code, key)
         return _artifact(row)
 
-    # -- access log -----------------------------------------------------------------------------
-
-    def record_access(self, dossier_code: str, actor: str, action: str, object_key: str | None, outcome: str) -> None:
-        """Append one entry to the access log (also for unknown codes: failed lookups are accesses too)."""
-        _check_text(dossier_code, "dossier_code", dossier_code, CODE_LENGTH)
-        _check_text(dossier_code, "actor", actor, 255)
-        _check_text(dossier_code, "action", action, 64)
-        _check_text(dossier_code, "outcome", outcome, None)
-        if len(outcome) > OUTCOME_LENGTH:
-            outcome = outcome[: OUTCOME_LENGTH - len(_TRUNCATED)] + _TRUNCATED
-        if object_key is not None:
-            _check_text(dossier_code, "object_key", object_key, KEY_LENGTH)
-        accessed_at = self._clock()
-        with self._write(f"log an access to dossier {dossier_code}", dossier_code) as connection:
-            if connection.dialect.name == "postgresql":  # SQLite writers are serialised by BEGIN IMMEDIATE
-                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_CHAIN_LOCK})
-            prev = connection.execute(
-                select(access_log.c.event_hash).order_by(access_log.c.id.desc()).limit(1)
-            ).scalar()
-            prev = prev or GENESIS
-            digest = event_hash(prev, dossier_code, accessed_at, actor, action, object_key, outcome)
-            connection.execute(insert(access_log).values(
-                dossier_code=dossier_code, accessed_at=accessed_at, actor=actor, action=action,
-                object_key=object_key, outcome=outcome, prev_hash=prev, event_hash=digest,
-            ))
-
-    def record_event(self, actor: str, action: str, outcome: str, object_key: str | None = None,
-                     dossier_code: str = "-") -> None:
-        """Log an action not tied to one dossier (login, retention change, audit run) in the same
-        hash-chained log; ``dossier_code`` ``-`` marks it."""
-        self.record_access(dossier_code, actor, action, object_key, outcome)
-
-    def iter_access_log(self, after_id: int = 0, batch: int = 1000) -> Iterator[AccessRecord]:
-        """Every access-log entry with ``id > after_id``, oldest first, read in batches."""
-        last = after_id
-        while True:
-            with self._read("read the access log") as connection:
-                rows = connection.execute(
-                    select(access_log).where(access_log.c.id > last).order_by(access_log.c.id).limit(batch)
-                ).all()
-            for row in rows:
-                yield AccessRecord(**row._asdict())
-            if len(rows) < batch:
-                return
-            last = rows[-1].id
-
-    def access_log_head(self) -> AccessRecord | None:
-        """The newest access-log entry, or None when the log is empty."""
-        with self._read("read the access log head") as connection:
-            row = connection.execute(select(access_log).order_by(access_log.c.id.desc()).limit(1)).first()
-        return AccessRecord(**row._asdict()) if row is not None else None
-
-    def record_anchor(self, last_event_id: int, head_hash: str, object_key: str) -> None:
-        """Remember that the chain head ``(last_event_id, head_hash)`` was written to ``object_key``."""
-        with self._write("record an audit anchor") as connection:
-            connection.execute(insert(audit_anchors).values(
-                anchored_at=self._clock(), last_event_id=last_event_id, head_hash=head_hash, object_key=object_key))
-
-    def audit_anchors(self) -> list[AuditAnchor]:
-        """Every recorded anchor, oldest first."""
-        with self._read("read the audit anchors") as connection:
-            rows = connection.execute(select(audit_anchors).order_by(audit_anchors.c.id)).all()
-        return [AuditAnchor(**row._asdict()) for row in rows]
-
     # -- preservation -------------------------------------------------------------------------
 
     def track_artifacts(self) -> int:
@@ -359,7 +289,7 @@ class Database(UserAccountsMixin):
 
     def track_object(self, key: str, sha256: str, size: int, sha512: str | None = None) -> None:
         """Track one stored object that is not a dossier artifact (e.g. an audit anchor). Idempotent."""
-        _check_text("", "object_key", key, KEY_LENGTH)
+        check_text("", "object_key", key, KEY_LENGTH)
         values = dict(object_key=key, sha256=sha256, sha512=sha512, size=size, registered_at=self._clock(),
                       last_checked_at=None, last_outcome=None, failures=0)
         with self._write(f"track object {key}") as connection:
@@ -415,14 +345,6 @@ class Database(UserAccountsMixin):
         with self._read("read preservation events") as connection:
             return [PreservationEvent(**row._asdict()) for row in connection.execute(query)]
 
-    def access_log(self, dossier_code: str) -> list[AccessRecord]:
-        """Every logged access to ``dossier_code``, oldest first (empty when none)."""
-        with self._read(f"read the access log of dossier {dossier_code}", dossier_code) as connection:
-            rows = connection.execute(
-                select(access_log).where(access_log.c.dossier_code == dossier_code).order_by(access_log.c.id)
-            ).all()
-        return [AccessRecord(**row._asdict()) for row in rows]
-
     # -- plumbing ---------------------------------------------------------------------------------
 
     @contextmanager
@@ -459,12 +381,6 @@ def _not_found(code: str) -> DossierNotFound:
 def _require_dossier(connection: Connection, code: str) -> None:
     if connection.execute(select(dossiers.c.code).where(dossiers.c.code == code)).first() is None:
         raise _not_found(code)
-
-
-def _check_text(code: str, field: str, value: object, max_length: int | None) -> None:
-    if not isinstance(value, str) or not value.strip() or (max_length is not None and len(value) > max_length):
-        limit = f" of at most {max_length} characters" if max_length is not None else ""
-        raise InvalidRecord(code, f"{field} must be a non-empty string{limit}, got {value!r:.200}")
 
 
 def _enum(kind: type[Channel] | type[DossierStatus], value: object, code: str, field: str) -> Any:

@@ -60,3 +60,10 @@ class ArtifactNotFound(SohoaError):
         super().__init__(f"dossier {dossier_code}: object {key!r} is not one of its artifacts")
         self.dossier_code = dossier_code
         self.key = key
+
+
+def check_text(code: str, field: str, value: object, max_length: int | None) -> None:
+    """`InvalidRecord` naming dossier `code` and `field` unless `value` is a non-blank string within `max_length`."""
+    if not isinstance(value, str) or not value.strip() or (max_length is not None and len(value) > max_length):
+        limit = f" of at most {max_length} characters" if max_length is not None else ""
+        raise InvalidRecord(code, f"{field} must be a non-empty string{limit}, got {value!r:.200}")
