@@ -23,7 +23,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.background import BackgroundTask
 from pydantic import BaseModel, Field
 
-from sohoa.access import Permission, Principal, authenticate, authorize
+from starlette.concurrency import run_in_threadpool
+
+from sohoa.access import AccessDenied, NotAuthenticated, Permission, Principal, authenticate, authorize
 from sohoa.archive import IntegrityError, ObjectMissing, StorageError
 from sohoa.config import Config
 from sohoa.errors import InputRejected, SohoaError
@@ -96,6 +98,7 @@ def create_app(runtime: Runtime | None = None, queue=None) -> FastAPI:
     runtime_dep = Annotated[Runtime, Depends(get_runtime)]
     caller = _caller_dependency(get_runtime)
     _install_error_handlers(app)
+    app.add_middleware(_RefuseBeforeTheBody, get_runtime=get_runtime)
     _install_dossier_routes(app, runtime_dep, get_queue, caller)
     _install_artifact_routes(app, runtime_dep, caller)
     _install_service_routes(app, runtime_dep, caller)
@@ -118,6 +121,42 @@ def _caller_dependency(get_runtime):
         return Annotated[Principal, Depends(dependency)]
 
     return caller
+
+
+class _RefuseBeforeTheBody:
+    """Checks the token and permission of the routes that take large bodies before any byte is read.
+
+    FastAPI reads a multipart body before it runs a route's dependencies, so without this an anonymous
+    caller could make the server receive 300 MB before hearing 401. The route's own dependency checks
+    again (and logs the allowed call); a refusal here is logged by `authenticate`/`authorize`.
+    """
+
+    GUARDED = {("POST", "/dossiers"): Permission.UPLOAD, ("POST", "/verify"): Permission.VERIFY}
+
+    def __init__(self, app, get_runtime) -> None:
+        self.app, self.get_runtime = app, get_runtime
+
+    async def __call__(self, scope, receive, send) -> None:
+        permission = self.GUARDED.get((scope.get("method"), scope.get("path"))) if scope["type"] == "http" else None
+        if permission is not None:
+            authorization = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
+            scheme, _, token = authorization.partition(" ")
+            where = f"{scope['method']} {scope['path']}"
+            try:
+                database = (await run_in_threadpool(self.get_runtime)).database
+                principal = await run_in_threadpool(authenticate, database, token.strip() if scheme.lower() == "bearer" else None, where)
+                await run_in_threadpool(authorize, database, principal, permission, where)
+            except (NotAuthenticated, AccessDenied) as error:
+                await _error_response(error)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _error_response(error: SohoaError) -> JSONResponse:
+    response = JSONResponse(status_code=error.http_status, content={"error": type(error).__name__, "detail": str(error)})
+    if error.http_status == 401:
+        response.headers["WWW-Authenticate"] = "Bearer"
+    return response
 
 
 def _install_dossier_routes(app: FastAPI, RuntimeDep, get_queue, caller) -> None:  # noqa: N803 - a type alias
@@ -245,10 +284,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(SohoaError)
     async def core_error(_: Request, error: SohoaError) -> JSONResponse:
-        response = answer(error.http_status, type(error).__name__, str(error))
-        if error.http_status == 401:
-            response.headers["WWW-Authenticate"] = "Bearer"
-        return response
+        return _error_response(error)
 
     @app.exception_handler(ObjectMissing)
     async def missing(_: Request, error: ObjectMissing) -> JSONResponse:

@@ -145,3 +145,23 @@ def test_every_route_and_its_permission_is_in_the_access_doc():
             path = re.sub(r":\w+}", "}", route.path)
             for method in route.methods:
                 assert f"`{method} {path}`" in documented, f"{method} {path}"
+
+
+def test_an_upload_without_permission_is_refused_before_its_body_is_read(service):
+    runtime, client, tokens, _ = service
+    sent = []
+
+    def body():
+        for _ in range(8):
+            sent.append(1)
+            yield b"x" * (1 << 20)
+
+    multipart = {"Content-Type": "multipart/form-data; boundary=b"}
+    anonymous = client.post("/dossiers", content=body(), headers=multipart)
+    assert anonymous.status_code == 401 and len(sent) <= 1
+    sent.clear()
+    auditor = client.post("/dossiers", content=body(), headers={**multipart, **tokens[Role.AUDITOR]})
+    assert auditor.status_code == 403 and len(sent) <= 1
+    assert "may not upload" in auditor.json()["detail"]
+    log = [(e.actor, e.action, e.outcome) for e in runtime.database.iter_access_log()]
+    assert ("api:auditor-01", "upload", "denied: role auditor (POST /dossiers)") in log
