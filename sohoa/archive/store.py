@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -31,23 +30,16 @@ from minio.versioningconfig import VersioningConfig
 from sohoa.archive import digest as _digest
 from sohoa.archive.digest import PART_SIZE, ContentChanged, Digest, VerifyingReader
 from sohoa.archive.errors import IntegrityError, LockRefused, ObjectMissing, StorageError
+from sohoa.archive.keys import SHA256_HEX, SHA256_META, SHA512_HEX, SHA512_META, user_metadata
 from sohoa.archive.lock import COMPLIANCE, OFF, LockState, ObjectLock
 from sohoa.archive.settings import StorageSettings, StoredObject
 
 log = logging.getLogger(__name__)
 
-SHA256_META = "sha256"
-"""User-metadata name of the content digest (sent as ``x-amz-meta-sha256``)."""
 _SHA256_HEADER = "x-amz-meta-" + SHA256_META
-SHA512_META = "sha512"
-"""User-metadata name of the second digest (``x-amz-meta-sha512``)."""
 _SHA512_HEADER = "x-amz-meta-" + SHA512_META
-_SHA512_RE = re.compile(r"^[0-9a-f]{128}$")
 MAX_PRESIGN_EXPIRY = timedelta(hours=1)
 """Longest lifetime of a presigned download URL handed out by :meth:`S3ObjectStore.presigned_get`."""
-_SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
-_META_KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
-_PREFIX_RE = re.compile(r"^[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)*$")
 _MISSING_CODES = {"NoSuchKey", "NoSuchBucket", "NoSuchVersion"}
 _NO_LOCK_CODES = {"NoSuchObjectLockConfiguration", "ObjectLockConfigurationNotFoundError", "NoSuchObjectLegalHold",
                   "InvalidRequest"}
@@ -89,23 +81,6 @@ class ObjectStore(Protocol):
         ...
 
 
-def content_key(prefix: str, sha256: str, suffix: str = "") -> str:
-    """Content-addressed key ``<prefix>/<sha[:2]>/<sha><suffix>``, e.g. ``originals/ab/ab12….pdf``.
-
-    The two-character fan-out keeps listings of one "directory" small on filer-backed stores.
-    ``sha256`` is normalised to lower case; ``suffix`` (e.g. ``.pdf``) must not contain '/'.
-    """
-    digest = sha256.strip().lower()
-    if not _SHA256_RE.match(digest):
-        raise ValueError(f"not a hex SHA-256 digest: {sha256!r}")
-    cleaned = prefix.strip("/")
-    if not _PREFIX_RE.match(cleaned) or any(part in {".", ".."} for part in cleaned.split("/")):
-        raise ValueError(f"invalid key prefix {prefix!r}: use [A-Za-z0-9._-] segments separated by '/'")
-    if "/" in suffix:
-        raise ValueError(f"invalid key suffix {suffix!r}: must not contain '/'")
-    return f"{cleaned}/{digest[:2]}/{digest}{suffix}"
-
-
 class _ContentMd5Minio(Minio):
     """minio 7.2 sends Content-MD5 only over HTTPS and has no checksum arguments (8.x will).
     This adds Content-MD5 to every PutObject/UploadPart request, so the server verifies each body
@@ -141,27 +116,6 @@ class ListedObject:
     """Size in bytes."""
     version_id: str | None
     """Current version id."""
-
-
-def _user_metadata(metadata: Mapping[str, str] | None, digest: Digest, where: str) -> dict[str, str]:
-    sha256 = digest.sha256
-    result: dict[str, str] = {}
-    for name, value in (metadata or {}).items():
-        lowered = name.lower().removeprefix("x-amz-meta-")
-        if not _META_KEY_RE.match(lowered):
-            raise ValueError(f"{where}: metadata name {name!r} must be [A-Za-z0-9-]")
-        if not isinstance(value, str) or not all(" " <= ch <= "~" for ch in value):
-            raise ValueError(
-                f"{where}: metadata {name!r} must be printable US-ASCII (S3 headers); "
-                "percent-encode Vietnamese text, e.g. urllib.parse.quote(value)"
-            )
-        if lowered in (SHA256_META, SHA512_META) and value.lower() != getattr(digest, lowered):
-            raise ValueError(f"{where}: metadata {lowered!r} is reserved and set from the content")
-        result[lowered] = value
-    result[SHA256_META] = sha256
-    if digest.sha512:
-        result[SHA512_META] = digest.sha512
-    return result
 
 
 class S3ObjectStore:
@@ -256,7 +210,7 @@ class S3ObjectStore:
         *,
         replace: bool = False,
     ) -> StoredObject:
-        meta = _user_metadata(metadata, expected, self._where(key))
+        meta = user_metadata(metadata, expected, self._where(key))
         lock = lock or self.default_lock()
         existing = self.stat(key)
         if existing is not None and not replace:
@@ -453,7 +407,7 @@ class S3ObjectStore:
             raise self._fail(exc, key, "reading") from exc
         expected = response.headers.get(_SHA256_HEADER, "").lower()
         expected512 = response.headers.get(_SHA512_HEADER, "").lower()
-        if not _SHA256_RE.match(expected) or (expected512 and not _SHA512_RE.match(expected512)):
+        if not SHA256_HEX.match(expected) or (expected512 and not SHA512_HEX.match(expected512)):
             response.close()
             response.release_conn()
             raise IntegrityError(self._bucket, key, "no sha256 metadata recorded (or a malformed digest); cannot verify content")

@@ -53,6 +53,35 @@ def make_corpus(pages: int, seed: int, out_dir: Path) -> list[tuple[Path, str]]:
 
 
 def main(argv: list[str] | None = None) -> None:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    console = Console(width=140)
+    _require_tools(parser, args.skip)
+    work = args.work or Path(tempfile.mkdtemp(prefix="sohoa-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    load_before = os.getloadavg()
+    console.print(f"[bold]sohoa.bench[/] {args.pages} pages, seed {args.seed}, {args.jobs} workers, work dir {work}, "
+                  f"load average before {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}")
+    started = time.perf_counter()
+    corpus = make_corpus(args.pages, args.seed, work / "corpus")
+    images, truths = [path for path, _ in corpus], [text for _, text in corpus]
+    console.print(f"corpus: {len(images)} pages, {sum(p.stat().st_size for p in images) / len(images) / 1024:.0f} KB/page "
+                  f"as JPEG, generated in {time.perf_counter() - started:.0f} s")
+
+    runs, scaling_seconds = _run_systems(console, args, images, work)
+    rerender = _rerender(console, args, runs, images, truths, work)
+
+    load_after = os.getloadavg()
+    report = _report(args, images, truths, runs, rerender, load_before, load_after)
+    report["scaling_runs_seconds"] = scaling_seconds
+    _print(console, report)
+    args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    console.print(f"JSON: {args.out}   (total {time.perf_counter() - started:.0f} s)")
+    if args.work is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m sohoa.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=50,
                         help="pages in the corpus (at least 20; the memory bar is for a 50-page dossier)")
@@ -68,25 +97,22 @@ def main(argv: list[str] | None = None) -> None:
                         help="runs of this project with --jobs workers and with 1, alternated; the medians are compared (default 3)")
     parser.add_argument("--skip", action="append", default=[], choices=["ocrmypdf", "tesseract", "scaling", "rerender"],
                         help="leave a part out (repeatable)")
-    args = parser.parse_args(argv)
-    console = Console(width=140)
+    return parser
+
+
+def _require_tools(parser: argparse.ArgumentParser, skip: list[str]) -> None:
+    """Exit with a usage error naming every command the chosen parts need that is not installed."""
     needed = {"tesseract": "tesseract-ocr", "pdftotext": "poppler-utils", "pdftoppm": "poppler-utils"}
-    if "ocrmypdf" not in args.skip:
+    if "ocrmypdf" not in skip:
         needed["gs"] = "ghostscript (OCRmyPDF writes PDF/A with it)"
     absent = [f"{command} (Debian package {package})" for command, package in needed.items() if shutil.which(command) is None]
     if absent:
         parser.error("missing: " + ", ".join(absent) + "; `make bench` installs them, or pass --skip ocrmypdf")
-    work = args.work or Path(tempfile.mkdtemp(prefix="sohoa-bench-"))
-    work.mkdir(parents=True, exist_ok=True)
-    load_before = os.getloadavg()
-    console.print(f"[bold]sohoa.bench[/] {args.pages} pages, seed {args.seed}, {args.jobs} workers, work dir {work}, "
-                  f"load average before {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}")
-    started = time.perf_counter()
-    corpus = make_corpus(args.pages, args.seed, work / "corpus")
-    images, truths = [path for path, _ in corpus], [text for _, text in corpus]
-    console.print(f"corpus: {len(images)} pages, {sum(p.stat().st_size for p in images) / len(images) / 1024:.0f} KB/page "
-                  f"as JPEG, generated in {time.perf_counter() - started:.0f} s")
 
+
+def _run_systems(console: Console, args: argparse.Namespace, images: list[Path],
+                 work: Path) -> tuple[dict[str, Run], dict[str, list[float]]]:
+    """Run every system not left out, one after the other: the runs by name, and the scaling pair's seconds."""
     runs: dict[str, Run] = {}
     scaling_seconds: dict[str, list[float]] = {}
     single_worker: list[Run] = []
@@ -106,8 +132,7 @@ def main(argv: list[str] | None = None) -> None:
              ("ocr-dpi", lambda: run_sohoa(images, work / "sohoa-ocr-dpi", args.jobs, ocr_dpi=args.ocr_dpi_variant,
                                            name=f"sohoa, OCR at {args.ocr_dpi_variant or 'page'} dpi"))]
     for key, step in steps:
-        if key.split("-")[0] in args.skip or (key == "ocrmypdf-rotate" and not args.ocrmypdf_rotate) or (
-                key == "ocr-dpi" and args.ocr_dpi_variant is None) or (key == "tesseract-1" and "scaling" in args.skip):
+        if _left_out(key, args):
             continue
         console.print(f"running {key} …")
         run = step()
@@ -115,24 +140,28 @@ def main(argv: list[str] | None = None) -> None:
         runs.update((single.name, single) for single in single_worker)
         console.print(f"  {run.seconds:.1f} s" + "".join(f"   {name}: {' '.join(f'{t:.1f}' for t in times)} s"
                                                     for name, times in scaling_seconds.items() if key == "sohoa"))
-    rerender = None
-    if "rerender" not in args.skip and "sohoa" in runs:
-        console.print("rendering this project's PDF/A back at 300 dpi and reading it …")
-        texts = rerender_and_read(Path(runs["sohoa"].detail["pdf"]), len(images), work / "rerender", args.jobs)
-        rerender = {
-            "cer_rendered_pdfa": character_error_rate(list(zip(texts, truths))),
-            "cer_original_scan": character_error_rate(list(zip(runs["sohoa"].detail["engine_texts"], truths))),
-        }
-        rerender["difference_pp"] = 100 * (rerender["cer_rendered_pdfa"] - rerender["cer_original_scan"])
+    return runs, scaling_seconds
 
-    load_after = os.getloadavg()
-    report = _report(args, images, truths, runs, rerender, load_before, load_after)
-    report["scaling_runs_seconds"] = scaling_seconds
-    _print(console, report)
-    args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    console.print(f"JSON: {args.out}   (total {time.perf_counter() - started:.0f} s)")
-    if args.work is None:
-        shutil.rmtree(work, ignore_errors=True)
+
+def _left_out(key: str, args: argparse.Namespace) -> bool:
+    """Whether the step `key` is skipped, or is an extra run that was not asked for."""
+    return key.split("-")[0] in args.skip or (key == "ocrmypdf-rotate" and not args.ocrmypdf_rotate) or (
+        key == "ocr-dpi" and args.ocr_dpi_variant is None) or (key == "tesseract-1" and "scaling" in args.skip)
+
+
+def _rerender(console: Console, args: argparse.Namespace, runs: dict[str, Run], images: list[Path],
+              truths: list[str], work: Path) -> dict[str, float] | None:
+    """CER of this project's PDF/A rendered back at 300 dpi beside that of the original scan (None if not run)."""
+    if "rerender" in args.skip or "sohoa" not in runs:
+        return None
+    console.print("rendering this project's PDF/A back at 300 dpi and reading it …")
+    texts = rerender_and_read(Path(runs["sohoa"].detail["pdf"]), len(images), work / "rerender", args.jobs)
+    rerender = {
+        "cer_rendered_pdfa": character_error_rate(list(zip(texts, truths))),
+        "cer_original_scan": character_error_rate(list(zip(runs["sohoa"].detail["engine_texts"], truths))),
+    }
+    rerender["difference_pp"] = 100 * (rerender["cer_rendered_pdfa"] - rerender["cer_original_scan"])
+    return rerender
 
 
 def _report(args, images, truths, runs: dict[str, Run], rerender, load_before, load_after) -> dict:
