@@ -32,7 +32,41 @@ SIGNERS = ("signer", "revoked", "expired", "stranger")
 ORGANISATION = "Sở Công Thương tỉnh Thái Nguyên"
 
 
+_KEY_LABELS = ("root", "interm", "ocsp", "tsa", "signer", "revoked", "expired", "stranger", "stranger-root")
+
+
 def _config(prefix: str) -> dict:
+    """certomancer configuration of the test PKI, its services published under ``prefix``."""
+    return {
+        "external-url-prefix": prefix,
+        "keysets": {ARCH: {"path-prefix": ".", "keys": {name: {"path": f"{name}.key.pem"} for name in _KEY_LABELS}}},
+        "pki-architectures": {ARCH: {
+            "keyset": ARCH,
+            "entity-defaults": {"country-name": "VN", "organization-name": "sohoa TEST PKI"},
+            "entities": _entities(),
+            "certs": _certificates(),
+            "services": _services(),
+        }},
+    }
+
+
+def _entities() -> dict:
+    """Subject names of the CAs, the OCSP responder, the TSA and the signers."""
+    return {
+        "root": {"common-name": "sohoa TEST root CA"},
+        "interm": {"common-name": "sohoa TEST intermediate CA"},
+        "ocsp": {"common-name": "sohoa TEST OCSP responder"},
+        "tsa": {"common-name": "sohoa TEST TSA"},
+        "signer": {"common-name": "TEST signer", "organization-name": ORGANISATION},
+        "revoked": {"common-name": "TEST revoked signer", "organization-name": ORGANISATION},
+        "expired": {"common-name": "TEST expired signer", "organization-name": ORGANISATION},
+        "stranger": {"common-name": "TEST stranger signer", "organization-name": ORGANISATION},
+        "stranger-root": {"common-name": "Untrusted root CA"},
+    }
+
+
+def _certificates() -> dict:
+    """The certificates, in certomancer's order (a template before the certificates using it)."""
     ca_usage = {"id": "key_usage", "critical": True,
                 "smart-value": {"schema": "key-usage", "params": ["digital_signature", "key_cert_sign", "crl_sign"]}}
     signer_ext = [
@@ -43,63 +77,46 @@ def _config(prefix: str) -> dict:
          "smart-value": {"schema": "aia-urls", "params": {"ocsp-responder-names": ["interm"]}}},
     ]
     long = {"valid-from": "2000-01-01T00:00:00+0000", "valid-to": "2500-01-01T00:00:00+0000"}
-    keys = {name: {"path": f"{name}.key.pem"} for name in
-            ("root", "interm", "ocsp", "tsa", "signer", "revoked", "expired", "stranger", "stranger-root")}
     return {
-        "external-url-prefix": prefix,
-        "keysets": {ARCH: {"path-prefix": ".", "keys": keys}},
-        "pki-architectures": {ARCH: {
-            "keyset": ARCH,
-            "entity-defaults": {"country-name": "VN", "organization-name": "sohoa TEST PKI"},
-            "entities": {
-                "root": {"common-name": "sohoa TEST root CA"},
-                "interm": {"common-name": "sohoa TEST intermediate CA"},
-                "ocsp": {"common-name": "sohoa TEST OCSP responder"},
-                "tsa": {"common-name": "sohoa TEST TSA"},
-                "signer": {"common-name": "TEST signer", "organization-name": ORGANISATION},
-                "revoked": {"common-name": "TEST revoked signer", "organization-name": ORGANISATION},
-                "expired": {"common-name": "TEST expired signer", "organization-name": ORGANISATION},
-                "stranger": {"common-name": "TEST stranger signer", "organization-name": ORGANISATION},
-                "stranger-root": {"common-name": "Untrusted root CA"},
-            },
-            "certs": {
-                "root": {"subject": "root", "issuer": "root", "validity": long,
-                         "extensions": [{"id": "basic_constraints", "critical": True, "value": {"ca": True}}, ca_usage]},
-                "interm": {"issuer": "root", "validity": long, "extensions": [
-                    {"id": "basic_constraints", "critical": True, "value": {"ca": True, "path-len-constraint": 0}},
-                    ca_usage,
-                    {"id": "crl_distribution_points",
-                     "smart-value": {"schema": "crl-dist-url", "params": {"crl-repo-names": ["root"]}}}]},
-                "ocsp": {"issuer": "interm", "validity": long, "extensions": [
-                    {"id": "key_usage", "critical": True, "smart-value": {"schema": "key-usage", "params": ["digital_signature"]}},
-                    {"id": "extended_key_usage", "critical": True, "value": ["ocsp_signing"]},
-                    {"id": "ocsp_no_check"}]},
-                "tsa": {"issuer": "root", "validity": long, "extensions": [
-                    {"id": "key_usage", "critical": True, "smart-value": {"schema": "key-usage", "params": ["digital_signature"]}},
-                    {"id": "extended_key_usage", "critical": True, "value": ["time_stamping"]},
-                    {"id": "crl_distribution_points",
-                     "smart-value": {"schema": "crl-dist-url", "params": {"crl-repo-names": ["root"]}}}]},
-                "signer": {"issuer": "interm", "extensions": signer_ext,
-                           "validity": {"valid-from": "2020-01-01T00:00:00+0000", "valid-to": "2100-01-01T00:00:00+0000"}},
-                "revoked": {"template": "signer", "subject": "revoked", "subject-key": "revoked",
-                            "revocation": {"revoked-since": "2026-01-01T00:00:00+0000", "reason": "key_compromise"}},
-                "expired": {"template": "signer", "subject": "expired", "subject-key": "expired",
-                            "validity": {"valid-from": "2020-01-01T00:00:00+0000", "valid-to": "2022-01-01T00:00:00+0000"}},
-                "stranger-root": {"subject": "stranger-root", "issuer": "stranger-root", "validity": long,
-                                  "extensions": [{"id": "basic_constraints", "critical": True, "value": {"ca": True}}, ca_usage]},
-                "stranger": {"issuer": "stranger-root", "validity": long, "extensions": signer_ext[:1]},
-            },
-            "services": {
-                "ocsp": {"interm": {"for-issuer": "interm", "responder-cert": "ocsp", "signing-key": "ocsp"}},
-                "crl-repo": {
-                    "root": {"for-issuer": "root", "signing-key": "root", "simulated-update-schedule": "P90D"},
-                    "interm": {"for-issuer": "interm", "signing-key": "interm", "simulated-update-schedule": "P7D"},
-                },
-                "cert-repo": {"root": {"for-issuer": "root", "publish-issued-certs": True},
-                              "interm": {"for-issuer": "interm", "publish-issued-certs": True}},
-                "time-stamping": {"tsa": {"signing-key": "tsa", "signing-cert": "tsa"}},
-            },
-        }},
+        "root": {"subject": "root", "issuer": "root", "validity": long,
+                 "extensions": [{"id": "basic_constraints", "critical": True, "value": {"ca": True}}, ca_usage]},
+        "interm": {"issuer": "root", "validity": long, "extensions": [
+            {"id": "basic_constraints", "critical": True, "value": {"ca": True, "path-len-constraint": 0}},
+            ca_usage,
+            {"id": "crl_distribution_points",
+             "smart-value": {"schema": "crl-dist-url", "params": {"crl-repo-names": ["root"]}}}]},
+        "ocsp": {"issuer": "interm", "validity": long, "extensions": [
+            {"id": "key_usage", "critical": True, "smart-value": {"schema": "key-usage", "params": ["digital_signature"]}},
+            {"id": "extended_key_usage", "critical": True, "value": ["ocsp_signing"]},
+            {"id": "ocsp_no_check"}]},
+        "tsa": {"issuer": "root", "validity": long, "extensions": [
+            {"id": "key_usage", "critical": True, "smart-value": {"schema": "key-usage", "params": ["digital_signature"]}},
+            {"id": "extended_key_usage", "critical": True, "value": ["time_stamping"]},
+            {"id": "crl_distribution_points",
+             "smart-value": {"schema": "crl-dist-url", "params": {"crl-repo-names": ["root"]}}}]},
+        "signer": {"issuer": "interm", "extensions": signer_ext,
+                   "validity": {"valid-from": "2020-01-01T00:00:00+0000", "valid-to": "2100-01-01T00:00:00+0000"}},
+        "revoked": {"template": "signer", "subject": "revoked", "subject-key": "revoked",
+                    "revocation": {"revoked-since": "2026-01-01T00:00:00+0000", "reason": "key_compromise"}},
+        "expired": {"template": "signer", "subject": "expired", "subject-key": "expired",
+                    "validity": {"valid-from": "2020-01-01T00:00:00+0000", "valid-to": "2022-01-01T00:00:00+0000"}},
+        "stranger-root": {"subject": "stranger-root", "issuer": "stranger-root", "validity": long,
+                          "extensions": [{"id": "basic_constraints", "critical": True, "value": {"ca": True}}, ca_usage]},
+        "stranger": {"issuer": "stranger-root", "validity": long, "extensions": signer_ext[:1]},
+    }
+
+
+def _services() -> dict:
+    """OCSP for the intermediate CA, CRLs and certificate repositories for both CAs, the TSA."""
+    return {
+        "ocsp": {"interm": {"for-issuer": "interm", "responder-cert": "ocsp", "signing-key": "ocsp"}},
+        "crl-repo": {
+            "root": {"for-issuer": "root", "signing-key": "root", "simulated-update-schedule": "P90D"},
+            "interm": {"for-issuer": "interm", "signing-key": "interm", "simulated-update-schedule": "P7D"},
+        },
+        "cert-repo": {"root": {"for-issuer": "root", "publish-issued-certs": True},
+                      "interm": {"for-issuer": "interm", "publish-issued-certs": True}},
+        "time-stamping": {"tsa": {"signing-key": "tsa", "signing-cert": "tsa"}},
     }
 
 

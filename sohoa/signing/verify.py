@@ -52,9 +52,15 @@ from pyhanko_certvalidator.policy_decl import (
 from pyhanko_certvalidator.registry import SimpleTrustManager
 
 from sohoa.signing.pdfa_check import check_signed_pdfa
+from sohoa.signing.verify_findings import (
+    certificate_info,
+    message,
+    signature_report,
+    status_messages,
+    subindication_message,
+)
 from sohoa.signing.verify_model import (
     ArchiveMatch,
-    CertificateInfo,
     Indication,
     Message,
     PdfaInfo,
@@ -140,23 +146,6 @@ def _read_certificates(paths: tuple[Path, ...]) -> list[asn1_x509.Certificate]:
     return certificates
 
 
-def _msg(code: str, severity: str, vi: str, en: str) -> Message:
-    return Message(code=code, severity=severity, vi=vi, en=en)  # type: ignore[arg-type]
-
-
-def certificate_info(cert: asn1_x509.Certificate) -> CertificateInfo:
-    """Report form of an asn1crypto certificate."""
-    validity = cert["tbs_certificate"]["validity"]
-    return CertificateInfo(
-        subject=cert.subject.human_friendly,
-        issuer=cert.issuer.human_friendly,
-        serial_number=format(cert.serial_number, "x"),
-        sha256_fingerprint=hashlib.sha256(cert.dump()).hexdigest(),
-        not_before=validity["not_before"].native,
-        not_after=validity["not_after"].native,
-    )
-
-
 def verify_pdf(
     data: bytes,
     trust: TrustSettings,
@@ -181,31 +170,31 @@ def verify_pdf(
     except Exception as exc:  # noqa: BLE001 - any file may be handed in; all parse errors mean the same
         parsed = False
         embedded = []
-        messages.append(_msg("UNREADABLE_PDF", "error",
-                             f"Không đọc được tệp PDF (tệp hỏng hoặc bị cắt cụt): {exc}",
-                             f"The PDF cannot be parsed (damaged or truncated file): {exc}"))
+        messages.append(message("UNREADABLE_PDF", "error",
+                                f"Không đọc được tệp PDF (tệp hỏng hoặc bị cắt cụt): {exc}",
+                                f"The PDF cannot be parsed (damaged or truncated file): {exc}"))
     if parsed:
         spec = _validation_spec(trust, anchors)
         for sig in embedded:
             signatures.append(_verify_one(sig, spec, trust, anchors, now, reader))
         if not anchors:
-            messages.append(_msg("NO_TRUST_ANCHORS", "warning",
-                                 "Chưa cấu hình chứng thư gốc tin cậy (SOHOA_TRUST_ANCHORS).",
-                                 "No trust anchors are configured (SOHOA_TRUST_ANCHORS)."))
+            messages.append(message("NO_TRUST_ANCHORS", "warning",
+                                    "Chưa cấu hình chứng thư gốc tin cậy (SOHOA_TRUST_ANCHORS).",
+                                    "No trust anchors are configured (SOHOA_TRUST_ANCHORS)."))
     pdfa = _pdfa(data) if parsed else None
     match = archive_lookup(sha256) if archive_lookup is not None else None
     if archive_lookup is not None:
         messages.append(
-            _msg("ARCHIVE_MATCH", "info",
-                 f"Tệp trùng khớp (SHA-256) với tài liệu lưu trữ của hồ sơ {match.dossier_code} ({match.kind}).",
-                 f"The file matches (SHA-256) the archived document of dossier {match.dossier_code} ({match.kind}).")
+            message("ARCHIVE_MATCH", "info",
+                    f"Tệp trùng khớp (SHA-256) với tài liệu lưu trữ của hồ sơ {match.dossier_code} ({match.kind}).",
+                    f"The file matches (SHA-256) the archived document of dossier {match.dossier_code} ({match.kind}).")
             if match else
-            _msg("NO_ARCHIVE_MATCH", "warning",
-                 "Không có tài liệu nào trong kho lưu trữ có cùng SHA-256.",
-                 "No archived document has this SHA-256."))
+            message("NO_ARCHIVE_MATCH", "warning",
+                    "Không có tài liệu nào trong kho lưu trữ có cùng SHA-256.",
+                    "No archived document has this SHA-256."))
     indication, sub = _conclude(parsed, signatures)
     if parsed and not signatures:
-        messages.append(_msg("NO_SIGNATURE", "error", "Tệp không có chữ ký số.", "The file has no digital signature."))
+        messages.append(message("NO_SIGNATURE", "error", "Tệp không có chữ ký số.", "The file has no digital signature."))
     return VerificationReport(
         file_name=file_name, file_size=len(data), sha256=sha256, verified_at=now,
         indication=indication, sub_indication=sub, messages=tuple(messages),
@@ -261,64 +250,103 @@ def _verify_one(sig: EmbeddedPdfSignature, spec: PdfSignatureValidationSpec, tru
     if not has_doc_ts:  # the LTA process reads the DSS itself; the others need it handed in
         spec = _with_dss_knowledge(spec, reader)
     try:
-        if not has_doc_ts:
-            sig.compute_integrity_info()
-        if has_doc_ts:
-            result = asyncio.run(ades.ades_lta_validation(sig, spec, timing_info=_timing(now)))
-        elif has_ts:
-            result = asyncio.run(ades.ades_with_time_validation(
-                sig.signed_data, spec.signature_validation_spec, timing_info=_timing(now),
-                raw_digest=sig.compute_digest(), extra_status_kwargs=sig.summarise_integrity_info(),
-                status_cls=PdfSignatureStatus))
-        else:
-            result = asyncio.run(ades.ades_basic_validation(
-                sig.signed_data, spec.signature_validation_spec, timing_info=_timing(now),
-                raw_digest=sig.compute_digest()))
-            result = _as_pdf_status(result, sig)
+        result = _run_ades_process(sig, spec, now, has_ts=has_ts, has_doc_ts=has_doc_ts)
     except Exception as exc:  # noqa: BLE001 - pyHanko raises many types on malformed input
         logger.info("validation of %s failed: %r", sig.field_name, exc, exc_info=True)
-        return SignatureReport(
-            field_name=sig.field_name or "?", kind="signature", indication="TOTAL_FAILED",
-            sub_indication="FORMAT_FAILURE", revocation=RevocationInfo(status="not_checked"),
-            messages=(_msg("FORMAT_FAILURE", "error", f"Không kiểm tra được chữ ký: {exc}",
-                           f"The signature cannot be validated: {exc}"),))
+        return _unvalidatable_report(sig, "signature", f"Không kiểm tra được chữ ký: {exc}",
+                                     f"The signature cannot be validated: {exc}")
     status: PdfSignatureStatus | None = result.api_status
-    sub = result.ades_subindic
-    indication: Indication = {"PASSED": "TOTAL_PASSED", "FAILED": "TOTAL_FAILED"}.get(
-        sub.status.name, "INDETERMINATE")  # type: ignore[assignment]
-    sub_name: str | None = None if indication == "TOTAL_PASSED" else sub.standard_name
-    messages: list[Message] = []
-    revocation = RevocationInfo(status="not_checked")
-    dss = reader.root.get("/DSS")
-    dss = dss.get_object() if dss is not None else None
-    embedded_revinfo = bool(dss is not None and ("/OCSPs" in dss or "/CRLs" in dss))
-    if status is not None and status.revocation_details is not None:
-        details = status.revocation_details
-        revocation = RevocationInfo(status="revoked", revoked_at=details.revocation_date,
-                                    reason=str(details.revocation_reason.native),
-                                    ca_revoked=details.ca_revoked, embedded=embedded_revinfo)
-    elif indication == "TOTAL_PASSED" or (status is not None and status.trusted):
-        cert = sig.signer_cert
-        declared = bool(cert.crl_distribution_points or cert.ocsp_urls)
-        checked = trust.revocation == "require" or (trust.revocation == "if_declared" and declared)
-        revocation = RevocationInfo(status="good" if checked else "not_checked", embedded=embedded_revinfo)
+    indication, sub_name = _ades_verdict(result)
+    embedded_revinfo = _has_embedded_revinfo(reader)
+    revocation = _revocation_info(status, sig, trust, indication, embedded_revinfo)
     if status is not None and sub_name == "CERTIFICATE_CHAIN_GENERAL_FAILURE" and status.signing_cert:
         if _missing_revinfo(status, sig, trust, anchors, now):
             sub_name = "TRY_LATER"
             revocation = RevocationInfo(status="unavailable", embedded=embedded_revinfo)
+    messages: list[Message] = []
     if status is not None:
-        messages.extend(_status_messages(status, sub_name))
-        # A file changed after signing fails whatever the certificate's status (failure dominates
-        # INDETERMINATE): the document shown is not the document signed.
-        if indication != "TOTAL_FAILED" and not status.docmdp_ok and status.modification_level is not None:
-            indication, sub_name = "TOTAL_FAILED", "FORMAT_FAILURE"
-        if indication != "TOTAL_FAILED" and status.coverage not in (SignatureCoverageLevel.ENTIRE_FILE,
-                                                                    SignatureCoverageLevel.ENTIRE_REVISION):
-            indication, sub_name = "TOTAL_FAILED", "FORMAT_FAILURE"
+        messages.extend(status_messages(status, sub_name))
+        indication, sub_name = _fail_if_altered(status, indication, sub_name)
     if sub_name is not None and not any(m.code == sub_name for m in messages):
-        messages.append(_subindication_message(sub_name, result.failure_msg))
-    return _signature_report(sig, status, indication, sub_name, messages, revocation,
-                             getattr(result, "best_signature_time", None) or now, has_ts, has_doc_ts, embedded_revinfo)
+        messages.append(subindication_message(sub_name, result.failure_msg))
+    return signature_report(sig, status, indication, sub_name, messages, revocation,
+                            getattr(result, "best_signature_time", None) or now, has_ts, has_doc_ts, embedded_revinfo)
+
+
+def _run_ades_process(sig: EmbeddedPdfSignature, spec: PdfSignatureValidationSpec, now: datetime, *,
+                      has_ts: bool, has_doc_ts: bool):
+    """Run the ETSI process the signature calls for: LTA when a later document timestamp covers
+    it, with-time validation when it has a signature timestamp, else basic (B-B) validation."""
+    if has_doc_ts:
+        return asyncio.run(ades.ades_lta_validation(sig, spec, timing_info=_timing(now)))
+    sig.compute_integrity_info()
+    if has_ts:
+        return asyncio.run(ades.ades_with_time_validation(
+            sig.signed_data, spec.signature_validation_spec, timing_info=_timing(now),
+            raw_digest=sig.compute_digest(), extra_status_kwargs=sig.summarise_integrity_info(),
+            status_cls=PdfSignatureStatus))
+    result = asyncio.run(ades.ades_basic_validation(
+        sig.signed_data, spec.signature_validation_spec, timing_info=_timing(now),
+        raw_digest=sig.compute_digest()))
+    return _as_pdf_status(result, sig)
+
+
+def _unvalidatable_report(sig: EmbeddedPdfSignature, kind: Literal["signature", "document_timestamp"],
+                          vi: str, en: str) -> SignatureReport:
+    """The FORMAT_FAILURE report of a signature or document timestamp pyHanko could not process."""
+    return SignatureReport(
+        field_name=sig.field_name or "?", kind=kind, indication="TOTAL_FAILED",
+        sub_indication="FORMAT_FAILURE", revocation=RevocationInfo(status="not_checked"),
+        messages=(message("FORMAT_FAILURE", "error", vi, en),))
+
+
+def _ades_verdict(result) -> tuple[Indication, str | None]:
+    """Indication and sub-indication (None when passed) of an AdES validation result."""
+    sub = result.ades_subindic
+    indication: Indication = {"PASSED": "TOTAL_PASSED", "FAILED": "TOTAL_FAILED"}.get(
+        sub.status.name, "INDETERMINATE")  # type: ignore[assignment]
+    return indication, None if indication == "TOTAL_PASSED" else sub.standard_name
+
+
+def _has_embedded_revinfo(reader: PdfFileReader) -> bool:
+    """Whether the file's DSS holds OCSP responses or CRLs."""
+    dss = reader.root.get("/DSS")
+    dss = dss.get_object() if dss is not None else None
+    return bool(dss is not None and ("/OCSPs" in dss or "/CRLs" in dss))
+
+
+def _revocation_info(status: PdfSignatureStatus | None, sig: EmbeddedPdfSignature, trust: TrustSettings,
+                     indication: Indication, embedded_revinfo: bool) -> RevocationInfo:
+    """Revocation outcome for the signer's certificate: revoked (when and why); good once it is
+    trusted and its status had to be checked under ``trust.revocation``; otherwise not checked."""
+    if status is not None and status.revocation_details is not None:
+        details = status.revocation_details
+        return RevocationInfo(status="revoked", revoked_at=details.revocation_date,
+                              reason=str(details.revocation_reason.native),
+                              ca_revoked=details.ca_revoked, embedded=embedded_revinfo)
+    if indication == "TOTAL_PASSED" or (status is not None and status.trusted):
+        cert = sig.signer_cert
+        declared = bool(cert.crl_distribution_points or cert.ocsp_urls)
+        checked = trust.revocation == "require" or (trust.revocation == "if_declared" and declared)
+        return RevocationInfo(status="good" if checked else "not_checked", embedded=embedded_revinfo)
+    return RevocationInfo(status="not_checked")
+
+
+def _fail_if_altered(status: PdfSignatureStatus, indication: Indication,
+                     sub_name: str | None) -> tuple[Indication, str | None]:
+    """TOTAL_FAILED / FORMAT_FAILURE when the file was changed after signing in a way not
+    permitted, or the signature does not cover its whole revision; else the verdict unchanged.
+
+    Failure dominates INDETERMINATE whatever the certificate's status: the document shown is
+    not the document signed.
+    """
+    if indication == "TOTAL_FAILED":
+        return indication, sub_name
+    if not status.docmdp_ok and status.modification_level is not None:
+        return "TOTAL_FAILED", "FORMAT_FAILURE"
+    if status.coverage not in (SignatureCoverageLevel.ENTIRE_FILE, SignatureCoverageLevel.ENTIRE_REVISION):
+        return "TOTAL_FAILED", "FORMAT_FAILURE"
+    return indication, sub_name
 
 
 def _with_dss_knowledge(spec: PdfSignatureValidationSpec, reader: PdfFileReader) -> PdfSignatureValidationSpec:
@@ -357,128 +385,13 @@ def _missing_revinfo(status, sig, trust, anchors, now) -> bool:
     return False
 
 
-def _status_messages(status: PdfSignatureStatus, sub_name: str | None) -> list[Message]:
-    out: list[Message] = []
-    if not status.intact:
-        out.append(_msg("HASH_FAILURE", "error",
-                        "Nội dung đã ký bị thay đổi: giá trị băm không khớp (tệp bị sửa sau khi ký).",
-                        "The signed content changed: its digest does not match (the file was altered after signing)."))
-    elif not status.valid:
-        out.append(_msg("SIG_CRYPTO_FAILURE", "error",
-                        "Giá trị chữ ký không khớp với khóa công khai của người ký.",
-                        "The signature value does not verify with the signer's public key."))
-    level = status.modification_level
-    if level is not None and level != ModificationLevel.NONE:
-        detail = str(status.diff_result) if not hasattr(status.diff_result, "modification_level") else None
-        permitted = status.docmdp_ok
-        if permitted is None:  # document timestamps: no DocMDP verdict; DSS/timestamp updates are fine
-            permitted = level <= ModificationLevel.LTA_UPDATES
-        if permitted:
-            out.append(_msg("MODIFIED_AFTER_SIGNING_ALLOWED", "info",
-                            f"Có cập nhật sau khi ký, ở mức được phép ({level.name}).",
-                            f"The file was updated after signing, in a permitted way ({level.name})."))
-        else:
-            out.append(_msg("MODIFIED_AFTER_SIGNING", "error",
-                            f"Tệp bị sửa đổi sau khi ký theo cách không được phép ({level.name})"
-                            + (f": {detail}" if detail else "") + ".",
-                            f"The file was modified after signing in a way that is not permitted ({level.name})"
-                            + (f": {detail}" if detail else "") + "."))
-    if status.coverage not in (SignatureCoverageLevel.ENTIRE_FILE, SignatureCoverageLevel.ENTIRE_REVISION):
-        out.append(_msg("INCOMPLETE_COVERAGE", "error",
-                        "Chữ ký không bao phủ toàn bộ phiên bản tài liệu.",
-                        "The signature does not cover its whole document revision."))
-    return out
-
-
-_SUB_MESSAGES: dict[str, tuple[str, str, str]] = {
-    "HASH_FAILURE": ("error", "Nội dung đã ký bị thay đổi sau khi ký.", "The signed content changed after signing."),
-    "SIG_CRYPTO_FAILURE": ("error", "Chữ ký không hợp lệ về mặt mật mã.", "The signature is cryptographically invalid."),
-    "NO_CERTIFICATE_CHAIN_FOUND": ("error", "Chứng thư người ký không dẫn tới chứng thư gốc tin cậy nào.",
-                                   "The signer's certificate does not chain to any trusted root."),
-    "REVOKED_NO_POE": ("error", "Chứng thư người ký đã bị thu hồi và không có bằng chứng chữ ký tồn tại trước khi thu hồi.",
-                       "The signer's certificate is revoked and there is no proof the signature existed before."),
-    "REVOKED_CA_NO_POE": ("error", "Chứng thư của CA cấp trên đã bị thu hồi.", "A CA certificate in the chain is revoked."),
-    "REVOKED": ("error", "Chứng thư người ký đã bị thu hồi trước thời điểm ký.",
-                "The signer's certificate was revoked before the signing time."),
-    "OUT_OF_BOUNDS_NO_POE": ("error", "Chứng thư người ký đã hết hạn (hoặc chưa có hiệu lực) và không có dấu thời gian chứng minh thời điểm ký.",
-                             "The signer's certificate is expired (or not yet valid) and no timestamp proves when it signed."),
-    "TRY_LATER": ("warning", "Không lấy được thông tin thu hồi (OCSP/CRL) của chứng thư; chưa thể kết luận.",
-                  "Revocation information (OCSP/CRL) for the certificate could not be obtained; no conclusion yet."),
-    "FORMAT_FAILURE": ("error", "Cấu trúc chữ ký hoặc tài liệu không hợp lệ.", "The signature or document structure is invalid."),
-    "EXPIRED": ("error", "Chứng thư đã hết hạn trước thời điểm ký được chứng minh.", "The certificate expired before the proven signing time."),
-}
-
-
-def _subindication_message(sub_name: str, failure_msg: str | None) -> Message:
-    severity, vi, en = _SUB_MESSAGES.get(sub_name, ("warning", f"Kết quả kiểm tra: {sub_name}.", f"Validation result: {sub_name}."))
-    if failure_msg:
-        en = f"{en} ({failure_msg})"
-    return _msg(sub_name, severity, vi, en)
-
-
-def _pades_level(has_ts: bool, revinfo: bool, has_doc_ts: bool) -> str:
-    if not has_ts:
-        return "B-B"
-    if not revinfo:
-        return "B-T"
-    return "B-LTA" if has_doc_ts else "B-LT"
-
-
-def _signature_report(sig, status, indication, sub_name, messages, revocation, best_time,
-                      has_ts, has_doc_ts, embedded_revinfo) -> SignatureReport:
-    sig_obj = sig.sig_object
-    claimed = sig.self_reported_timestamp
-    chain: tuple[CertificateInfo, ...] = ()
-    anchor = None
-    if status is not None and status.validation_path is not None:
-        path = status.validation_path
-        chain = tuple(certificate_info(c) for c in reversed(list(path.iter_certs(include_root=True))))
-        anchor = path.trust_anchor.authority.name.human_friendly
-    ts = None
-    if status is not None and status.timestamp_validity is not None:
-        tsv = status.timestamp_validity
-        ts = TimestampInfo(time=tsv.timestamp, tsa=tsv.signing_cert.subject.human_friendly if tsv.signing_cert else None,
-                           trusted=bool(tsv.intact and tsv.valid and tsv.trusted))
-    docmdp = sig.docmdp_level
-    coverage = status.coverage if status is not None else None
-    level = status.modification_level if status is not None else None
-    detail = None
-    if status is not None and status.diff_result is not None and not hasattr(status.diff_result, "modification_level"):
-        detail = str(status.diff_result)
-    total_revisions = sig.reader.xrefs.total_revisions
-    return SignatureReport(
-        field_name=sig.field_name or "?", kind="signature", indication=indication, sub_indication=sub_name,
-        messages=tuple(messages), pades_level=_pades_level(has_ts, embedded_revinfo, has_doc_ts),
-        signer=certificate_info(sig.signer_cert) if sig.signer_cert is not None else None,
-        chain=chain, trust_anchor=anchor, trusted=bool(status is not None and status.trusted),
-        revocation=revocation, claimed_signing_time=claimed, timestamp=ts,
-        best_signature_time=best_time if best_time is not None else None,
-        intact=bool(status is not None and status.intact), crypto_valid=bool(status is not None and status.valid),
-        digest_algorithm=status.md_algorithm if status is not None else None,
-        signature_mechanism=status.pkcs7_signature_mechanism if status is not None else None,
-        coverage=coverage.name if coverage is not None else None,
-        covers_whole_file=coverage == SignatureCoverageLevel.ENTIRE_FILE,
-        signed_revision=sig.signed_revision, revisions_after=max(0, total_revisions - 1 - sig.signed_revision),
-        modification_level=level.name if level is not None else None, modification_detail=detail,
-        modifications_permitted=status.docmdp_ok if status is not None else None,
-        docmdp_permission=docmdp.name if docmdp is not None else None,
-        reason=_text(sig_obj.get("/Reason")), location=_text(sig_obj.get("/Location")),
-    )
-
-
-def _text(value) -> str | None:
-    return None if value is None else str(value)
-
-
 def _verify_doc_timestamp(sig: EmbeddedPdfSignature, trust: TrustSettings, anchors: list, now: datetime) -> SignatureReport:
     context = _legacy_context(sig.reader, trust, anchors, now, [])
     try:
         status = asyncio.run(_closing(context, async_validate_pdf_timestamp(sig, validation_context=context)))
     except Exception as exc:  # noqa: BLE001
-        return SignatureReport(field_name=sig.field_name or "?", kind="document_timestamp", indication="TOTAL_FAILED",
-                               sub_indication="FORMAT_FAILURE", revocation=RevocationInfo(status="not_checked"),
-                               messages=(_msg("FORMAT_FAILURE", "error", f"Không kiểm tra được dấu thời gian: {exc}",
-                                              f"The document timestamp cannot be validated: {exc}"),))
+        return _unvalidatable_report(sig, "document_timestamp", f"Không kiểm tra được dấu thời gian: {exc}",
+                                     f"The document timestamp cannot be validated: {exc}")
     sub = None
     messages: list[Message] = []
     if not status.intact:
@@ -489,9 +402,9 @@ def _verify_doc_timestamp(sig: EmbeddedPdfSignature, trust: TrustSettings, ancho
         sub = status.trust_problem_indic.standard_name if status.trust_problem_indic else "NO_CERTIFICATE_CHAIN_FOUND"
     elif status.docmdp_ok is False or (status.modification_level or ModificationLevel.NONE) > ModificationLevel.LTA_UPDATES:
         sub = "FORMAT_FAILURE"
-    messages.extend(_status_messages(status, sub))
+    messages.extend(status_messages(status, sub))
     if sub and not any(m.code == sub for m in messages):
-        messages.append(_subindication_message(sub, None))
+        messages.append(subindication_message(sub, None))
     ok = sub is None
     indication: Indication = "TOTAL_PASSED" if ok else ("TOTAL_FAILED" if sub in {"HASH_FAILURE", "SIG_CRYPTO_FAILURE", "FORMAT_FAILURE"} else "INDETERMINATE")
     chain = ()

@@ -36,10 +36,13 @@ def _time(moment: datetime | None) -> str:
     return moment.astimezone(VIETNAM_TIME).isoformat(timespec="seconds")
 
 
-def _badge(indication: str, sub: str | None) -> str:
+def _verdict(indication: str, sub: str | None) -> str:
     vi, en = INDICATION_LABELS[indication]
-    text = f"{vi} / {en} — {indication}" + (f" / {sub}" if sub else "")
-    return f'<span class="badge" style="background:{_COLOURS[indication]}">{escape(text)}</span>'
+    return f"{vi} / {en} — {indication}" + (f" / {sub}" if sub else "")
+
+
+def _badge(indication: str, sub: str | None) -> str:
+    return f'<span class="badge" style="background:{_COLOURS[indication]}">{escape(_verdict(indication, sub))}</span>'
 
 
 def _row(vi: str, en: str, value: str, raw: bool = False) -> str:
@@ -152,66 +155,88 @@ def render_pdf(report: VerificationReport, font_path=None) -> bytes:
     """
     import io
 
-    from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-    from sohoa.signing.settings import resolve_font_path
-
-    path = resolve_font_path(font_path)
-    name = f"SohoaReport-{path.stem}"
-    if name not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(name, str(path)))
-    body = ParagraphStyle("body", fontName=name, fontSize=9, leading=11)
-    title = ParagraphStyle("title", fontName=name, fontSize=14, leading=18, spaceAfter=6)
-    heading = ParagraphStyle("heading", fontName=name, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4)
-
-    def para(text: str) -> Paragraph:
-        return Paragraph(escape(text).replace("\n", "<br/>"), body)
-
-    def table(rows: list[tuple[str, str]]) -> Table:
-        result = Table([[para(k), para(v)] for k, v in rows], colWidths=[55 * mm, 115 * mm])
-        result.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
-                                    ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-        return result
-
-    def verdict(indication: str, sub: str | None) -> str:
-        vi, en = INDICATION_LABELS[indication]
-        return f"{vi} / {en} — {indication}" + (f" / {sub}" if sub else "")
-
-    story = [Paragraph("Báo cáo kiểm tra chữ ký số / Signature verification report", title)]
-    archive = "không kiểm tra / not checked"
-    if report.archive_checked:
-        archive = (f"hồ sơ / dossier {report.archive_match.dossier_code}, {report.archive_match.kind}"
-                   if report.archive_match else "không có / not in the archive")
-    story.append(table([
-        ("Kết luận / Conclusion", verdict(report.indication, report.sub_indication)),
-        ("Tệp / File", report.file_name or "—"), ("SHA-256", report.sha256),
-        ("Thời điểm kiểm tra / Verified at", _time(report.verified_at)),
-        ("PDF/A-2b", "—" if report.pdfa is None else ("Đạt / Pass" if report.pdfa.passed else "Không đạt / Fail")),
-        ("Kho lưu trữ / Archive", archive),
-    ]))
-    story += [para(f"{m.code}: {m.vi} / {m.en}") for m in report.messages]
+    parts = _PdfParts(font_path)
+    story = [Paragraph("Báo cáo kiểm tra chữ ký số / Signature verification report", parts.title)]
+    story += _pdf_summary(report, parts)
     for number, sig in enumerate(report.signatures, start=1):
-        story.append(Paragraph(f"{number}. {escape(sig.field_name)} ({sig.kind})", heading))
-        story.append(table([
-            ("Kết luận / Indication", verdict(sig.indication, sig.sub_indication)),
-            ("Người ký / Signer", sig.signer.subject if sig.signer else "—"),
-            ("Chuỗi / Chain", "\n".join(c.subject for c in sig.chain) or "—"),
-            ("Thu hồi / Revocation", sig.revocation.status),
-            ("Dấu thời gian / Timestamp", _time(sig.timestamp.time) if sig.timestamp else "—"),
-            ("Thời điểm ký tốt nhất / Best signature time", _time(sig.best_signature_time)),
-            ("Mức PAdES / Level", sig.pades_level or "—"),
-            ("Bao phủ toàn tệp / Whole file", _yes_no(sig.covers_whole_file)),
-            ("Sửa đổi sau ký / Later changes", f"{sig.revisions_after}, {sig.modification_level or '—'}"),
-        ]))
-        story += [para(f"{m.code}: {m.vi} / {m.en}") for m in sig.messages]
-        story.append(Spacer(1, 4 * mm))
+        story += _pdf_signature(sig, number, parts)
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=A4, title="Signature verification report",
                       leftMargin=18 * mm, rightMargin=18 * mm).build(story)
     return buffer.getvalue()
+
+
+class _PdfParts:
+    """Paragraph styles, paragraphs and tables of the PDF report, in a font covering Vietnamese."""
+
+    def __init__(self, font_path) -> None:
+        from reportlab.lib.styles import ParagraphStyle
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        from sohoa.signing.settings import resolve_font_path
+
+        path = resolve_font_path(font_path)
+        name = f"SohoaReport-{path.stem}"
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, str(path)))
+        self.body = ParagraphStyle("body", fontName=name, fontSize=9, leading=11)
+        self.title = ParagraphStyle("title", fontName=name, fontSize=14, leading=18, spaceAfter=6)
+        self.heading = ParagraphStyle("heading", fontName=name, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4)
+
+    def para(self, text: str):
+        """A body paragraph of plain ``text`` (escaped; newlines kept)."""
+        from reportlab.platypus import Paragraph
+
+        return Paragraph(escape(text).replace("\n", "<br/>"), self.body)
+
+    def table(self, rows: list[tuple[str, str]]):
+        """A two-column label/value table with a thin grid."""
+        from reportlab.lib import colors
+        from reportlab.lib.units import mm
+        from reportlab.platypus import Table, TableStyle
+
+        result = Table([[self.para(k), self.para(v)] for k, v in rows], colWidths=[55 * mm, 115 * mm])
+        result.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+                                    ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        return result
+
+
+def _pdf_summary(report: VerificationReport, parts: _PdfParts) -> list:
+    """The file-level part of the PDF report: conclusion, file, PDF/A, archive match, messages."""
+    archive = "không kiểm tra / not checked"
+    if report.archive_checked:
+        archive = (f"hồ sơ / dossier {report.archive_match.dossier_code}, {report.archive_match.kind}"
+                   if report.archive_match else "không có / not in the archive")
+    story = [parts.table([
+        ("Kết luận / Conclusion", _verdict(report.indication, report.sub_indication)),
+        ("Tệp / File", report.file_name or "—"), ("SHA-256", report.sha256),
+        ("Thời điểm kiểm tra / Verified at", _time(report.verified_at)),
+        ("PDF/A-2b", "—" if report.pdfa is None else ("Đạt / Pass" if report.pdfa.passed else "Không đạt / Fail")),
+        ("Kho lưu trữ / Archive", archive),
+    ])]
+    return story + [parts.para(f"{m.code}: {m.vi} / {m.en}") for m in report.messages]
+
+
+def _pdf_signature(sig: SignatureReport, number: int, parts: _PdfParts) -> list:
+    """The PDF report's section on one signature: heading, details table, messages, spacing."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Spacer
+
+    story = [Paragraph(f"{number}. {escape(sig.field_name)} ({sig.kind})", parts.heading), parts.table([
+        ("Kết luận / Indication", _verdict(sig.indication, sig.sub_indication)),
+        ("Người ký / Signer", sig.signer.subject if sig.signer else "—"),
+        ("Chuỗi / Chain", "\n".join(c.subject for c in sig.chain) or "—"),
+        ("Thu hồi / Revocation", sig.revocation.status),
+        ("Dấu thời gian / Timestamp", _time(sig.timestamp.time) if sig.timestamp else "—"),
+        ("Thời điểm ký tốt nhất / Best signature time", _time(sig.best_signature_time)),
+        ("Mức PAdES / Level", sig.pades_level or "—"),
+        ("Bao phủ toàn tệp / Whole file", _yes_no(sig.covers_whole_file)),
+        ("Sửa đổi sau ký / Later changes", f"{sig.revisions_after}, {sig.modification_level or '—'}"),
+    ])]
+    story += [parts.para(f"{m.code}: {m.vi} / {m.en}") for m in sig.messages]
+    return story + [Spacer(1, 4 * mm)]
