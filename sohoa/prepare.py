@@ -127,7 +127,7 @@ def prepare_page(source: PageSource, work_dir: Path, settings: PrepareSettings, 
     grey = pixels if pixels.ndim == 2 else cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY)
     clock.lap("deskew")
     if inspect is not None:
-        inspect(pixels)
+        inspect(grey)
         clock.lap("inspect")
     scale = ocr_scale(dpi, settings)
     cv2.imwrite(str(stem.with_suffix(".pgm")),
