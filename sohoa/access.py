@@ -24,9 +24,9 @@ class Role(StrEnum):
     INTAKE = "intake"
     """Front-desk staff (bộ phận một cửa): hand dossiers in, read their status and checklist, print separators."""
     SPECIALIST = "specialist"
-    """Specialist departments: read a dossier's status, list and download its digitized files."""
+    """Specialist departments: find dossiers, read their status, list and download their digitized files."""
     AUDITOR = "auditor"
-    """Auditors and inspectors: verify signed files, read status, list files and read a dossier's access log."""
+    """Auditors and inspectors: verify signed files, find dossiers, read status, list files and access logs."""
     ADMIN = "admin"
     """Everything the other roles may do."""
 
@@ -38,6 +38,8 @@ class Permission(StrEnum):
     """Hand a dossier in (and print separator sheets for it)."""
     READ_STATUS = "read-status"
     """Read a dossier's status and checklist report."""
+    SEARCH = "search"
+    """Find dossiers by the words on their pages, procedure, status and reception day."""
     LIST_FILES = "list-files"
     """List a dossier's stored objects and their digests."""
     DOWNLOAD = "download"
@@ -50,8 +52,8 @@ class Permission(StrEnum):
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.INTAKE: frozenset({Permission.UPLOAD, Permission.READ_STATUS}),
-    Role.SPECIALIST: frozenset({Permission.READ_STATUS, Permission.LIST_FILES, Permission.DOWNLOAD}),
-    Role.AUDITOR: frozenset({Permission.READ_STATUS, Permission.LIST_FILES, Permission.VERIFY,
+    Role.SPECIALIST: frozenset({Permission.SEARCH, Permission.READ_STATUS, Permission.LIST_FILES, Permission.DOWNLOAD}),
+    Role.AUDITOR: frozenset({Permission.SEARCH, Permission.READ_STATUS, Permission.LIST_FILES, Permission.VERIFY,
                              Permission.READ_ACCESS_LOG}),
     Role.ADMIN: frozenset(Permission),
 }

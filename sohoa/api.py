@@ -13,7 +13,7 @@ import os
 import re
 import shutil
 import tempfile
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -63,6 +63,27 @@ class ArtifactView(BaseModel):
     size: int = Field(description="Bytes.")
     position: int | None = Field(description="Component position for pdfa/signed.")
     download_url: str = Field(description="Streamed download (digest verified while streaming).")
+
+
+class PageMatchView(BaseModel):
+    """A page of a found dossier that holds every searched word."""
+
+    page_index: int = Field(description="0-based index of the page in the dossier's page stream.")
+    component_position: int | None = Field(description="Component the page was assigned to, if any.")
+    document_type: str | None = Field(description="Catalogue document type of the page, if recognised.")
+    line: str = Field(description="The first line of the page holding a searched word.")
+
+
+class DossierHitView(BaseModel):
+    """One dossier found by GET /dossiers."""
+
+    dossier_code: str = Field(description="Dossier code.")
+    procedure_code: str = Field(description="Procedure code.")
+    status: int = Field(description="National status code 1-10.")
+    status_name: str = Field(description="Status name in Vietnamese.")
+    received_at: str = Field(description="When it was received, ISO 8601 UTC.")
+    status_url: str = Field(description="Its status and checklist report.")
+    pages: list[PageMatchView] = Field(description="Up to 3 matching pages; empty when no words were searched.")
 
 
 class AccessView(BaseModel):
@@ -174,6 +195,27 @@ def _install_dossier_routes(app: FastAPI, RuntimeDep, get_queue, caller) -> None
         job = enqueue_digitize(queue, record.code, sources)
         return Accepted(dossier_code=record.code, job_id=job.id,
                         status_url=str(request.url_for("dossier_status", code=record.code)))
+
+    @app.get("/dossiers", response_model=list[DossierHitView])
+    def find_dossiers(request: Request, runtime: RuntimeDep, user: caller(Permission.SEARCH),
+                      q: Annotated[str, Query(max_length=200, description="Words that must all be on one page "
+                                                                          "(diacritics and case ignored).")] = "",
+                      procedure_code: Annotated[str | None, Query(description="Only this procedure.")] = None,
+                      status: Annotated[int | None, Query(ge=1, le=10, description="Only this status.")] = None,
+                      received_from: Annotated[date | None, Query(description="Received on or after (Vietnam day).")] = None,
+                      received_to: Annotated[date | None, Query(description="Received on or before (Vietnam day).")] = None,
+                      limit: Annotated[int, Query(ge=1, le=100, description="Most dossiers, newest first.")] = 20,
+                      ) -> list[DossierHitView]:
+        """Find dossiers by the words on their pages, procedure, status and reception day (each shown dossier is logged)."""
+        from sohoa.db import DossierStatus
+        from sohoa.search import SearchRequest, search_dossiers
+
+        search = SearchRequest(q, procedure_code, DossierStatus(status) if status else None, received_from, received_to, limit)
+        return [DossierHitView(dossier_code=hit.dossier_code, procedure_code=hit.procedure_code, status=int(hit.status),
+                               status_name=hit.status.vietnamese, received_at=hit.received_at.isoformat(),
+                               status_url=str(request.url_for("dossier_status", code=hit.dossier_code)),
+                               pages=[PageMatchView(**vars(page)) for page in hit.pages])
+                for hit in search_dossiers(runtime.database, search, f"api:{user.name}")]
 
     @app.get("/dossiers/{code}", response_model=DossierStatusView, name="dossier_status")
     def dossier_status(code: str, runtime: RuntimeDep, user: caller(Permission.READ_STATUS)) -> DossierStatusView:

@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -121,6 +122,36 @@ def status(code: Annotated[str, typer.Argument(help="Dossier code.")],
                           "error": record.error, "report": record.report}, ensure_ascii=False, indent=2))
         return
     out.print(f"{record.code}: {int(record.status)} {record.status.vietnamese}" + (f" — {record.error}" if record.error else ""))
+
+
+@app.command()
+def search(query: Annotated[str, typer.Argument(help="Words that must all be on one page (diacritics and case ignored).")] = "",
+           procedure: Annotated[str | None, typer.Option(help="Only this procedure code.")] = None,
+           status: Annotated[int | None, typer.Option(min=1, max=10, help="Only this status (1-10).")] = None,
+           received_from: Annotated[datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="Received on or after (Vietnam day).")] = None,
+           received_to: Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Received on or before (Vietnam day).")] = None,
+           limit: Annotated[int, typer.Option(min=1, max=100, help="Most dossiers, newest first.")] = 20,
+           as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Find digitized dossiers by the words on their pages, procedure, status and reception day."""
+    from sohoa.db import Database, DossierStatus
+    from sohoa.search import SearchRequest, search_dossiers
+
+    database = Database(Config.from_env().database_url)
+    database.upgrade()
+    request = SearchRequest(query, procedure, DossierStatus(status) if status else None,
+                            received_from.date() if received_from else None, received_to.date() if received_to else None, limit)
+    hits = search_dossiers(database, request, f"cli:{_user()}")
+    if as_json:
+        print(json.dumps([{**vars(hit), "status": int(hit.status), "received_at": hit.received_at.isoformat(),
+                           "pages": [vars(page) for page in hit.pages]} for hit in hits], ensure_ascii=False, indent=2))
+        return
+    for hit in hits:
+        out.print(f"[bold]{hit.dossier_code}[/] {hit.procedure_code} · {int(hit.status)} {hit.status.vietnamese} · "
+                  f"{hit.received_at.astimezone().strftime('%Y-%m-%d %H:%M')}", highlight=False)
+        for page in hit.pages:
+            out.print(f"   page {page.page_index + 1} (component {page.component_position or '-'}): {page.line}", highlight=False)
+    if not hits:
+        err.print("no dossier found")
 
 
 @app.command()

@@ -46,3 +46,10 @@ class StageFailed(SohoaError):
         super().__init__(f"stage {stage} failed: {reason}")
         self.stage = stage
         self.reason = reason
+
+
+class InvalidQuery(SohoaError):
+    """A search or listing was asked for with values that cannot be used (names the value and why)."""
+
+    exit_code = 64  # EX_USAGE
+    http_status = 422

@@ -88,6 +88,17 @@ def test_an_auditor_reads_who_accessed_the_dossier_and_cannot_download(service):
     assert client.get(f"/dossiers/{code}/artifacts/{key}", headers=tokens[Role.AUDITOR]).status_code == 403
 
 
+def test_specialists_and_auditors_find_dossiers_and_the_front_desk_cannot(service):
+    runtime, client, tokens, code = service
+    found = client.get("/dossiers", params={"procedure_code": "2.000620"}, headers=tokens[Role.SPECIALIST])
+    assert found.status_code == 200 and code in [hit["dossier_code"] for hit in found.json()]
+    assert ("api:specialist-01", "search") in [(actor, action) for actor, action, _ in _log(runtime, code)]
+    assert client.get("/dossiers", headers=tokens[Role.INTAKE]).status_code == 403
+    refused = client.get("/dossiers", params={"q": "!!!"}, headers=tokens[Role.AUDITOR])
+    assert refused.status_code == 422 and "no letters or digits" in refused.json()["detail"]
+    assert client.get("/dossiers", params={"status": 11}, headers=tokens[Role.AUDITOR]).status_code == 422
+
+
 def test_health_needs_no_token_and_the_openapi_names_the_scheme(service):
     _, client, _, _ = service
     assert client.get("/health").json() == {"status": "ok"}

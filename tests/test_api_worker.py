@@ -54,6 +54,9 @@ def test_upload_is_accepted_queued_digitized_and_downloadable(service):
     assert after["status"] == 2, after["error"]
     assert after["status_name"] == "Được tiếp nhận"
     assert after["report"]["checklist"]["complete"] is True
+    found = client.get("/dossiers", params={"q": "giay phep ban le ruou", "procedure_code": "2.000620"}, headers=HEADERS).json()
+    hit = next(h for h in found if h["dossier_code"] == code)  # the OCR text is searchable without diacritics
+    assert hit["pages"] and "rượu" in hit["pages"][0]["line"].lower()
 
     artifacts = client.get(f"/dossiers/{code}/artifacts", headers=HEADERS).json()
     signed = [a for a in artifacts if a["kind"] == "signed"]
@@ -75,7 +78,7 @@ def test_upload_is_accepted_queued_digitized_and_downloadable(service):
     assert html.headers["content-type"].startswith("text/html") and code in html.text
 
     actions = [entry.action for entry in runtime.database.access_log(code)]
-    assert actions[:1] == ["upload"] and "digitize" in actions and "download" in actions and "verify" in actions
+    assert actions[:1] == ["upload"] and {"digitize", "search", "download", "verify"} <= set(actions)
 
 
 def test_a_bad_file_is_refused_with_its_name_and_nothing_is_queued(service, tmp_path):

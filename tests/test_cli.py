@@ -54,6 +54,10 @@ def test_process_json_report_and_out_dir(cli_env, tmp_path):
     assert sum(name.endswith(".pdfa.pdf") for name in written) == 3
     status = _sohoa(cli_env, "status", report["dossier_code"], "--json")
     assert json.loads(status.stdout)["status"] == 2
+    found = _sohoa(cli_env, "search", "GIAY PHEP ban le", "--procedure", "2.000620", "--json")
+    assert report["dossier_code"] in [hit["dossier_code"] for hit in json.loads(found.stdout)], found.stderr
+    refused = _sohoa(cli_env, "search", "???")
+    assert refused.returncode == 64 and "no letters or digits" in refused.stderr
     signed = next(p for p in sorted(out.iterdir()) if p.name.endswith(".signed.pdf"))
     verified = _sohoa(cli_env, "verify", str(signed), "--json")
     assert verified.returncode in (0, 2), verified.stderr  # passed, or indeterminate without revocation data

@@ -31,6 +31,7 @@ from sohoa.db.records import (
     PreservationEvent,
 )
 from sohoa.db.access_log import AccessLogMixin
+from sohoa.db.search import SearchMixin, page_text_rows
 from sohoa.db.users import UserAccountsMixin
 from sohoa.db.schema import (
     CODE_LENGTH,
@@ -38,6 +39,7 @@ from sohoa.db.schema import (
     artifacts,
     dossiers,
     fixity_state,
+    page_texts,
     preservation_events,
 )
 from sohoa.errors import DossierNotFound
@@ -51,7 +53,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Database(AccessLogMixin, UserAccountsMixin):
+class Database(AccessLogMixin, SearchMixin, UserAccountsMixin):
     """The catalogue database at ``url``: ``sqlite:///path`` (embedded) or ``postgresql+psycopg://...``.
 
     ``code_timezone`` is the zone whose calendar day goes into allocated dossier codes; ``clock``
@@ -177,7 +179,7 @@ class Database(AccessLogMixin, UserAccountsMixin):
                 raise _not_found(code)
 
     def save_report(self, code: str, report: dict[str, Any], status: DossierStatus | None = None) -> None:
-        """Store the report JSON and replace the dossier's artifacts with those it lists, atomically;
+        """Store the report JSON and replace the dossier's artifacts and searchable page texts, atomically;
         with `status`, also set the status and clear any earlier error in the same transaction.
 
         The dossier's variant is filled from ``report["variant"]`` when it was registered without one.
@@ -196,6 +198,9 @@ class Database(AccessLogMixin, UserAccountsMixin):
                 raise _not_found(code)
             connection.execute(delete(artifacts).where(artifacts.c.dossier_code == code))
             connection.execute(insert(artifacts), rows)
+            connection.execute(delete(page_texts).where(page_texts.c.dossier_code == code))
+            if texts := page_text_rows(code, report):
+                connection.execute(insert(page_texts), texts)
 
     def record_originals(self, code: str, originals: list[dict[str, Any]]) -> None:
         """Record archived originals ({key, sha256, size}) as the dossier's artifacts the moment they are

@@ -199,3 +199,19 @@ api_users = Table(
 )
 """People and services allowed to call the API (migration 0003): a role (``sohoa.access.Role``) and the
 SHA-256 of their token; the token itself is never stored. A revoked row stays, so the log's names resolve."""
+
+page_texts = Table(
+    "page_texts",
+    metadata,
+    Column("id", BIG_ID, primary_key=True, autoincrement=True),
+    Column("dossier_code", String(CODE_LENGTH), ForeignKey("dossiers.code"), nullable=False),
+    Column("page_index", Integer, nullable=False),
+    Column("position", Integer, nullable=True),
+    Column("document_type", String(CODE_LENGTH), nullable=True),
+    Column("text", Text, nullable=False),
+    Column("folded", Text, nullable=False),
+    UniqueConstraint("dossier_code", "page_index"),
+)
+"""The searchable text of every digitized page (migration 0004), rewritten with each saved report in the
+same transaction: ``text`` as OCR read it, ``folded`` its lower-case skeleton without diacritics
+(:func:`sohoa.ocr.text.fold_diacritics`), which searches match against."""
