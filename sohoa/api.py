@@ -205,12 +205,14 @@ def _install_dossier_routes(app: FastAPI, RuntimeDep, get_queue, caller) -> None
                       received_from: Annotated[date | None, Query(description="Received on or after (Vietnam day).")] = None,
                       received_to: Annotated[date | None, Query(description="Received on or before (Vietnam day).")] = None,
                       limit: Annotated[int, Query(ge=1, le=100, description="Most dossiers, newest first.")] = 20,
+                      offset: Annotated[int, Query(ge=0, le=400, description="Dossiers to skip (next page).")] = 0,
                       ) -> list[DossierHitView]:
         """Find dossiers by the words on their pages, procedure, status and reception day (each shown dossier is logged)."""
         from sohoa.db import DossierStatus
         from sohoa.search import SearchRequest, search_dossiers
 
-        search = SearchRequest(q, procedure_code, DossierStatus(status) if status else None, received_from, received_to, limit)
+        search = SearchRequest(q, procedure_code, DossierStatus(status) if status else None, received_from, received_to,
+                               limit, offset)
         return [DossierHitView(dossier_code=hit.dossier_code, procedure_code=hit.procedure_code, status=int(hit.status),
                                status_name=hit.status.vietnamese, received_at=hit.received_at.isoformat(),
                                status_url=str(request.url_for("dossier_status", code=hit.dossier_code)),

@@ -131,6 +131,7 @@ def search(query: Annotated[str, typer.Argument(help="Words that must all be on 
            received_from: Annotated[datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="Received on or after (Vietnam day).")] = None,
            received_to: Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Received on or before (Vietnam day).")] = None,
            limit: Annotated[int, typer.Option(min=1, max=100, help="Most dossiers, newest first.")] = 20,
+           offset: Annotated[int, typer.Option(min=0, max=400, help="Dossiers to skip (next page).")] = 0,
            as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Find digitized dossiers by the words on their pages, procedure, status and reception day."""
     from sohoa.db import Database, DossierStatus
@@ -139,7 +140,7 @@ def search(query: Annotated[str, typer.Argument(help="Words that must all be on 
     database = Database(Config.from_env().database_url)
     database.upgrade()
     request = SearchRequest(query, procedure, DossierStatus(status) if status else None,
-                            received_from.date() if received_from else None, received_to.date() if received_to else None, limit)
+                            received_from.date() if received_from else None, received_to.date() if received_to else None, limit, offset)
     hits = search_dossiers(database, request, f"cli:{_user()}")
     if as_json:
         print(json.dumps([{**vars(hit), "status": int(hit.status), "received_at": hit.received_at.isoformat(),

@@ -17,6 +17,8 @@ from sohoa.ocr.text import fold_diacritics
 
 MAX_DOSSIERS = 100
 """Most dossiers one search returns."""
+MAX_OFFSET = 400
+"""Deepest offset; a search reads at most `sohoa.db.search.MAX_HITS` matching pages, newest first."""
 PAGES_PER_DOSSIER = 3
 """Most matching pages shown per dossier."""
 
@@ -37,6 +39,8 @@ class SearchRequest:
     """Only dossiers received on or before this day (Vietnam calendar)."""
     limit: int = 20
     """Most dossiers returned, 1 to `MAX_DOSSIERS`; the newest come first."""
+    offset: int = 0
+    """Dossiers to skip first, for the next page of results."""
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,7 @@ def search_dossiers(database: Database, request: SearchRequest, actor: str) -> t
     end = _day_start(request.received_to + timedelta(days=1)) if request.received_to else None
     hits = database.search_pages(terms, procedure_code=request.procedure_code or None, status=request.status,
                                  received_from=start, received_to=end)
-    found = _group(hits, terms, request.limit)
+    found = _group(hits, terms, request.offset + request.limit)[request.offset:]
     database.record_event(actor=actor, action="search", outcome=f"{_describe(request)}: {len(found)} dossier(s)")
     for hit in found:
         pages = ", ".join(str(page.page_index + 1) for page in hit.pages) or "-"
@@ -87,6 +91,8 @@ def search_dossiers(database: Database, request: SearchRequest, actor: str) -> t
 def _checked_terms(request: SearchRequest) -> list[str]:
     if isinstance(request.limit, bool) or not isinstance(request.limit, int) or not 1 <= request.limit <= MAX_DOSSIERS:
         raise InvalidQuery(f"limit must be an integer from 1 to {MAX_DOSSIERS}, got {request.limit!r}")
+    if isinstance(request.offset, bool) or not isinstance(request.offset, int) or not 0 <= request.offset <= MAX_OFFSET:
+        raise InvalidQuery(f"offset must be an integer from 0 to {MAX_OFFSET}, got {request.offset!r}")
     if len(request.query) > 200:
         raise InvalidQuery(f"query is {len(request.query)} characters long; at most 200")
     terms = search_terms(request.query)
@@ -126,7 +132,7 @@ def _matching_line(text: str, terms: list[str]) -> str:
 def _describe(request: SearchRequest) -> str:
     parts = [f"query {request.query!r}"] if request.query.strip() else []
     parts += [f"{name} {value}" for name, value in (("procedure", request.procedure_code), ("status", request.status),
-              ("from", request.received_from), ("to", request.received_to)) if value]
+              ("from", request.received_from), ("to", request.received_to), ("offset", request.offset)) if value]
     return "; ".join(parts) or "all dossiers"
 
 

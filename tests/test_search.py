@@ -55,7 +55,9 @@ def test_filters_by_procedure_status_and_reception_day(db: Database) -> None:
     assert len(_codes(db, received_from=received, received_to=received)) == 2
     assert _codes(db, received_from=date(2023, 10, 28)) == []
     assert _codes(db, received_to=date(2023, 10, 26)) == []
-    assert len(_codes(db, limit=1)) == 1
+    newest_first = _codes(db)
+    assert _codes(db, limit=1) == newest_first[:1] and _codes(db, limit=1, offset=1) == newest_first[1:2]
+    assert _codes(db, offset=2) == []
 
 
 def test_a_new_report_replaces_the_searchable_text(db: Database) -> None:
@@ -78,6 +80,7 @@ def test_every_search_and_every_dossier_it_shows_is_logged(db: Database) -> None
 def test_unusable_searches_are_refused_with_the_reason(db: Database) -> None:
     for request, reason in ((SearchRequest(query="!!! ..."), "no letters or digits"),
                             (SearchRequest(limit=0), "limit"), (SearchRequest(limit=101), "limit"),
+                            (SearchRequest(offset=-1), "offset"), (SearchRequest(offset=401), "offset"),
                             (SearchRequest(query="x" * 201), "at most 200"),
                             (SearchRequest(received_from=date(2024, 1, 2), received_to=date(2024, 1, 1)), "after")):
         with pytest.raises(InvalidQuery, match=reason):
