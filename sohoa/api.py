@@ -102,7 +102,7 @@ def create_app(runtime: Runtime | None = None, queue=None) -> FastAPI:
     """Build the app; without arguments the runtime and queue come from the environment at startup."""
     app = FastAPI(title="sohoa", version="0.1.0",
                   description="Digitization of dossiers received at one-stop public service centres.")
-    state: dict = {"runtime": runtime, "queue": queue}
+    state: dict = {"runtime": runtime, "queue": queue, "trust": None}
 
     def get_runtime() -> Runtime:
         if state["runtime"] is None:
@@ -116,13 +116,20 @@ def create_app(runtime: Runtime | None = None, queue=None) -> FastAPI:
             state["queue"] = queue_for(runtime.config)
         return state["queue"]
 
+    def get_trust(runtime: Annotated[Runtime, Depends(get_runtime)]):
+        if state["trust"] is None:  # read once, after the runtime has made the demo identity when there is no key
+            from sohoa.signing import TrustSettings
+
+            state["trust"] = TrustSettings.from_env(os.environ, runtime.config.data_dir)
+        return state["trust"]
+
     runtime_dep = Annotated[Runtime, Depends(get_runtime)]
     caller = _caller_dependency(get_runtime)
     _install_error_handlers(app)
     app.add_middleware(_RefuseBeforeTheBody, get_runtime=get_runtime)
     _install_dossier_routes(app, runtime_dep, get_queue, caller)
     _install_artifact_routes(app, runtime_dep, caller)
-    _install_service_routes(app, runtime_dep, caller)
+    _install_service_routes(app, runtime_dep, caller, get_trust)
     return app
 
 
@@ -265,19 +272,18 @@ def _install_artifact_routes(app: FastAPI, RuntimeDep, caller) -> None:  # noqa:
 
 
 
-def _install_service_routes(app: FastAPI, RuntimeDep, caller) -> None:  # noqa: N803 - a type alias
+def _install_service_routes(app: FastAPI, RuntimeDep, caller, get_trust) -> None:  # noqa: N803 - a type alias
     @app.post("/verify", responses={200: {"content": {"application/json": {}, "text/html": {}, "application/pdf": {}}}})
     async def verify(file: Annotated[UploadFile, File(description="A signed PDF, from the archive or from anyone.")],
-                     runtime: RuntimeDep, user: caller(Permission.VERIFY),
+                     runtime: RuntimeDep, user: caller(Permission.VERIFY), trust=Depends(get_trust),
                      format: Annotated[Literal["json", "html", "pdf"], Query(description="Report format.")] = "json"):
         """Verify a signed PDF: each signature's ETSI indication, the PDF/A verdict, and which archived document it is."""
-        from sohoa.signing import TrustSettings, verify_pdf
+        from sohoa.signing import verify_pdf
         from sohoa.signing.verify_render import render_html, render_pdf
 
         data = await file.read(MAX_UPLOAD_BYTES + 1)
         if len(data) > MAX_UPLOAD_BYTES:
             raise InputRejected(file.filename or "upload", f"larger than the upload limit of {MAX_UPLOAD_BYTES} bytes")
-        trust = TrustSettings.from_env(os.environ, runtime.config.data_dir)
         report = await asyncio.to_thread(verify_pdf, data, trust, archive_lookup(runtime.database), file_name=file.filename)
         match = report.archive_match
         outcome = f"{file.filename}: sha256 {report.sha256}"
