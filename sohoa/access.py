@@ -24,9 +24,9 @@ class Role(StrEnum):
     INTAKE = "intake"
     """Front-desk staff (bộ phận một cửa): hand dossiers in, read their status and checklist, print separators."""
     SPECIALIST = "specialist"
-    """Specialist departments: find dossiers, read their status, list and download their digitized files."""
+    """Specialist departments: find dossiers, read their full reports, list and download their digitized files."""
     AUDITOR = "auditor"
-    """Auditors and inspectors: verify signed files, find dossiers, read status, list files and access logs."""
+    """Auditors and inspectors: verify signed files, read status, list files and read access logs (not content)."""
     ADMIN = "admin"
     """Everything the other roles may do."""
 
@@ -37,7 +37,9 @@ class Permission(StrEnum):
     UPLOAD = "upload"
     """Hand a dossier in (and print separator sheets for it)."""
     READ_STATUS = "read-status"
-    """Read a dossier's status and checklist report."""
+    """Read a dossier's status and checklist verdict (which components are there or missing)."""
+    READ_REPORT = "read-report"
+    """Read a dossier's full report: the OCR text of every page, extracted fields and stored object keys."""
     SEARCH = "search"
     """Find dossiers by the words on their pages, procedure, status and reception day."""
     LIST_FILES = "list-files"
@@ -52,9 +54,9 @@ class Permission(StrEnum):
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.INTAKE: frozenset({Permission.UPLOAD, Permission.READ_STATUS}),
-    Role.SPECIALIST: frozenset({Permission.SEARCH, Permission.READ_STATUS, Permission.LIST_FILES, Permission.DOWNLOAD}),
-    Role.AUDITOR: frozenset({Permission.SEARCH, Permission.READ_STATUS, Permission.LIST_FILES, Permission.VERIFY,
-                             Permission.READ_ACCESS_LOG}),
+    Role.SPECIALIST: frozenset({Permission.SEARCH, Permission.READ_STATUS, Permission.READ_REPORT, Permission.LIST_FILES,
+                                Permission.DOWNLOAD}),
+    Role.AUDITOR: frozenset({Permission.READ_STATUS, Permission.LIST_FILES, Permission.VERIFY, Permission.READ_ACCESS_LOG}),
     Role.ADMIN: frozenset(Permission),
 }
 """The permissions of each role."""
@@ -109,6 +111,27 @@ class UserAccounts(Protocol):
                      dossier_code: str = "-") -> None: ...
 
 
+def log_filing_code(code: str | None) -> str:
+    """The dossier code to file a log entry under: `code` when it has the form of one, else ``-`` (so a
+    caller cannot write entries under arbitrary text)."""
+    from sohoa.db.codes import parse_dossier_code
+    from sohoa.db.errors import InvalidRecord
+
+    if not code:
+        return "-"
+    try:
+        parse_dossier_code(code)
+    except InvalidRecord:
+        return "-"
+    return code
+
+
+def describe_request(method: str, path: str) -> str:
+    """``METHOD path`` for a log entry, cut to 200 characters (the path is the caller's)."""
+    where = f"{method} {path}"
+    return where if len(where) <= 200 else where[:199] + "…"
+
+
 def issue_token() -> tuple[str, str]:
     """A new random token (256 bits) and the SHA-256 to store in its place."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -136,7 +159,7 @@ def authenticate(accounts: UserAccounts, token: str | None, where: str, dossier_
     if found is None:
         reason = "unknown or revoked token" if token else "no token"
         accounts.record_event(actor="api:?", action="authenticate", outcome=f"refused: {reason} ({where})",
-                              dossier_code=dossier_code or "-")
+                              dossier_code=log_filing_code(dossier_code))
         raise NotAuthenticated(f"{reason}: send 'Authorization: Bearer <token>'; an administrator issues one "
                                "with `sohoa users add NAME --role ROLE`")
     name, role = found
@@ -149,9 +172,10 @@ def authorize(accounts: UserAccounts, principal: Principal, permission: Permissi
     if principal.may(permission):
         return principal
     accounts.record_event(actor=f"api:{principal.name}", action=str(permission),
-                          outcome=f"denied: role {principal.role} ({where})", dossier_code=dossier_code or "-")
+                          outcome=f"denied: role {principal.role} ({where})", dossier_code=log_filing_code(dossier_code))
     raise AccessDenied(f"user {principal.name} (role {principal.role}) may not {permission}")
 
 
 __all__ = ["GRANTS", "AccessDenied", "NotAuthenticated", "Permission", "Principal", "Role", "UserAccounts",
-           "UserError", "authenticate", "authorize", "check_user_name", "issue_token", "token_digest"]
+           "UserError", "authenticate", "authorize", "check_user_name", "describe_request", "issue_token",
+           "log_filing_code", "token_digest"]

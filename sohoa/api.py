@@ -25,13 +25,17 @@ from pydantic import BaseModel, Field
 
 from starlette.concurrency import run_in_threadpool
 
-from sohoa.access import AccessDenied, NotAuthenticated, Permission, Principal, authenticate, authorize
+from sohoa.access import NotAuthenticated, Permission, Principal, authenticate, authorize, describe_request, log_filing_code
 from sohoa.archive import IntegrityError, ObjectMissing, StorageError
 from sohoa.config import Config
 from sohoa.errors import InputRejected, SohoaError
-from sohoa.service import Runtime, accept_upload, archive_lookup, build_runtime, download_verified, open_artifact, presign_artifact
+from sohoa.service import (Runtime, accept_upload, archive_lookup, build_runtime, download_verified, logged_access, open_artifact,
+                           presign_artifact, status_summary)
 
 MAX_UPLOAD_BYTES = 300 * 1024 * 1024
+"""Largest file accepted in an upload, or for verification."""
+MAX_REQUEST_BYTES = 1024 * 1024 * 1024
+"""Largest request body announced by Content-Length for an upload or verification (several files)."""
 _SAFE_NAME = re.compile(r"[^\w.\-() ]+", re.UNICODE)
 
 
@@ -142,8 +146,11 @@ def _caller_dependency(get_runtime):
     def caller(permission: Permission):
         def dependency(request: Request, runtime: Annotated[Runtime, Depends(get_runtime)],
                        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
-            where, code = f"{request.method} {request.url.path}", request.path_params.get("code")
-            principal = authenticate(runtime.database, credentials.credentials if credentials else None, where, code)
+            route = request.scope.get("route")
+            code = request.path_params.get("code") if route is not None and route.path.startswith("/dossiers/") else None
+            where = describe_request(request.method, request.url.path)
+            # `credentials` only declares the scheme in the OpenAPI document; the header is read the middleware's way
+            principal = authenticate(runtime.database, _bearer_token(request.scope["headers"]), where, code)
             return authorize(runtime.database, principal, permission, where, code)
 
         return Annotated[Principal, Depends(dependency)]
@@ -165,19 +172,41 @@ class _RefuseBeforeTheBody:
         self.app, self.get_runtime = app, get_runtime
 
     async def __call__(self, scope, receive, send) -> None:
-        permission = self.GUARDED.get((scope.get("method"), scope.get("path"))) if scope["type"] == "http" else None
+        path = scope.get("path", "")
+        root = scope.get("root_path", "")
+        route_path = path[len(root):] if root and path.startswith(root) else path  # behind a proxy's prefix
+        permission = self.GUARDED.get((scope.get("method"), route_path)) if scope["type"] == "http" else None
         if permission is not None:
-            authorization = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
-            scheme, _, token = authorization.partition(" ")
-            where = f"{scope['method']} {scope['path']}"
             try:
-                database = (await run_in_threadpool(self.get_runtime)).database
-                principal = await run_in_threadpool(authenticate, database, token.strip() if scheme.lower() == "bearer" else None, where)
-                await run_in_threadpool(authorize, database, principal, permission, where)
-            except (NotAuthenticated, AccessDenied) as error:
+                await self._check(scope, permission, describe_request(scope["method"], path))
+            except SohoaError as error:
                 await _error_response(error)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+    async def _check(self, scope, permission: Permission, where: str) -> None:
+        length = dict(scope["headers"]).get(b"content-length", b"0")
+        if length.isdigit() and int(length) > MAX_REQUEST_BYTES:
+            raise RequestTooLarge(f"the request is {int(length)} bytes; at most {MAX_REQUEST_BYTES} are accepted")
+        token = _bearer_token(scope["headers"])
+        database = (await run_in_threadpool(self.get_runtime)).database
+        principal = await run_in_threadpool(authenticate, database, token, where)
+        await run_in_threadpool(authorize, database, principal, permission, where)
+
+
+def _bearer_token(headers: list[tuple[bytes, bytes]]) -> str | None:
+    """The token of the one ``Authorization: Bearer`` header; several Authorization headers are refused."""
+    values = [value for name, value in headers if name.lower() == b"authorization"]
+    if len(values) > 1:
+        raise NotAuthenticated("several Authorization headers: send exactly one")
+    scheme, _, token = (values[0].decode("latin-1") if values else "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+class RequestTooLarge(SohoaError):
+    """A request body over `MAX_REQUEST_BYTES`, refused from its Content-Length before it is read."""
+
+    http_status = 413
 
 
 def _error_response(error: SohoaError) -> JSONResponse:
@@ -207,12 +236,12 @@ def _install_dossier_routes(app: FastAPI, RuntimeDep, get_queue, caller) -> None
     def find_dossiers(request: Request, runtime: RuntimeDep, user: caller(Permission.SEARCH),
                       q: Annotated[str, Query(max_length=200, description="Words that must all be on one page "
                                                                           "(diacritics and case ignored).")] = "",
-                      procedure_code: Annotated[str | None, Query(description="Only this procedure.")] = None,
+                      procedure_code: Annotated[str | None, Query(max_length=64, description="Only this procedure.")] = None,
                       status: Annotated[int | None, Query(ge=1, le=10, description="Only this status.")] = None,
                       received_from: Annotated[date | None, Query(description="Received on or after (Vietnam day).")] = None,
                       received_to: Annotated[date | None, Query(description="Received on or before (Vietnam day).")] = None,
                       limit: Annotated[int, Query(ge=1, le=100, description="Most dossiers, newest first.")] = 20,
-                      offset: Annotated[int, Query(ge=0, le=400, description="Dossiers to skip (next page).")] = 0,
+                      offset: Annotated[int, Query(ge=0, le=10_000, description="Dossiers to skip (next page).")] = 0,
                       ) -> list[DossierHitView]:
         """Find dossiers by the words on their pages, procedure, status and reception day (each shown dossier is logged)."""
         from sohoa.db import DossierStatus
@@ -228,34 +257,40 @@ def _install_dossier_routes(app: FastAPI, RuntimeDep, get_queue, caller) -> None
 
     @app.get("/dossiers/{code}", response_model=DossierStatusView, name="dossier_status")
     def dossier_status(code: str, runtime: RuntimeDep, user: caller(Permission.READ_STATUS)) -> DossierStatusView:
-        record = runtime.database.get_dossier(code)
-        runtime.database.record_access(code, f"api:{user.name}", "status", None, "ok")
+        """The status and the report; a role without ``read-report`` gets only the checklist verdict."""
+        with logged_access(runtime.database, code, f"api:{user.name}", "status"):
+            record = runtime.database.get_dossier(code)
+        report = record.report if user.may(Permission.READ_REPORT) else status_summary(record.report)
         return DossierStatusView(dossier_code=record.code, procedure_code=record.procedure_code, status=int(record.status),
-                                 status_name=record.status.vietnamese, error=record.error, report=record.report)
+                                 status_name=record.status.vietnamese, error=record.error, report=report)
 
     @app.get("/dossiers/{code}/access-log", response_model=list[AccessView])
-    def dossier_access_log(code: str, runtime: RuntimeDep, user: caller(Permission.READ_ACCESS_LOG)) -> list[AccessView]:
+    def dossier_access_log(code: str, runtime: RuntimeDep, user: caller(Permission.READ_ACCESS_LOG),
+                           after_id: Annotated[int, Query(ge=0, description="Only entries after this id (next page).")] = 0,
+                           limit: Annotated[int, Query(ge=1, le=1000, description="Most entries, oldest first.")] = 200,
+                           ) -> list[AccessView]:
         """Who accessed the dossier, oldest first (reading it is logged too, as ``access-log``)."""
-        runtime.database.get_dossier(code)
-        runtime.database.record_access(code, f"api:{user.name}", "access-log", None, "ok")
+        with logged_access(runtime.database, code, f"api:{user.name}", "access-log"):
+            runtime.database.get_dossier(code)
         return [AccessView(id=e.id, accessed_at=e.accessed_at.isoformat(), actor=e.actor, action=e.action,
                            object_key=e.object_key, outcome=e.outcome, event_hash=e.event_hash)
-                for e in runtime.database.access_log(code)]
+                for e in runtime.database.access_log(code, after_id=after_id, limit=limit)]
 
 
 
 def _install_artifact_routes(app: FastAPI, RuntimeDep, caller) -> None:  # noqa: N803 - a type alias
     @app.get("/dossiers/{code}/artifacts", response_model=list[ArtifactView])
     def list_artifacts(code: str, request: Request, runtime: RuntimeDep, user: caller(Permission.LIST_FILES)) -> list[ArtifactView]:
-        artifacts = runtime.database.list_artifacts(code)
-        runtime.database.record_access(code, f"api:{user.name}", "list", None, "ok")
+        with logged_access(runtime.database, code, f"api:{user.name}", "list"):
+            runtime.database.get_dossier(code)
+            artifacts = runtime.database.list_artifacts(code)
         return [ArtifactView(kind=a.kind, key=a.key, sha256=a.sha256, size=a.size, position=a.position,
                              download_url=str(request.url_for("download_artifact", code=code, key=a.key)))
                 for a in artifacts]
 
     @app.post("/dossiers/{code}/links/{key:path}", name="presign_artifact")
     def presign(code: str, key: str, runtime: RuntimeDep, user: caller(Permission.DOWNLOAD),
-                expires_s: Annotated[int, Query(ge=1, le=3600)] = 300) -> dict:
+                expires_s: Annotated[int, Query(ge=1, le=900)] = 300) -> dict:
         """A short-lived direct download URL from object storage (logged as ``presign``); the client must
         check the SHA-256 returned here (also sent by the server as x-amz-meta-sha256)."""
         url = presign_artifact(runtime, code, key, actor=f"api:{user.name}", expires=timedelta(seconds=expires_s))
@@ -263,10 +298,15 @@ def _install_artifact_routes(app: FastAPI, RuntimeDep, caller) -> None:  # noqa:
 
     @app.get("/dossiers/{code}/artifacts/{key:path}", name="download_artifact", response_class=FileResponse)
     def download_artifact(code: str, key: str, runtime: RuntimeDep, user: caller(Permission.DOWNLOAD)) -> FileResponse:
-        store, _, media_type = open_artifact(runtime, code, key, actor=f"api:{user.name}")
         # Verified in full before the first byte goes out: a client never receives a corrupt file that looks whole.
         directory = tempfile.mkdtemp(prefix="sohoa-download-")
-        path = download_verified(store, key, Path(directory) / Path(key).name)
+        try:
+            with logged_access(runtime.database, code, f"api:{user.name}", "download", key):
+                store, _, media_type = open_artifact(runtime, code, key)
+                path = download_verified(store, key, Path(directory) / Path(key).name)
+        except BaseException:
+            shutil.rmtree(directory, ignore_errors=True)
+            raise
         return FileResponse(path, media_type=media_type, filename=path.name,
                             background=BackgroundTask(shutil.rmtree, directory, ignore_errors=True))
 
@@ -307,6 +347,8 @@ def _install_service_routes(app: FastAPI, RuntimeDep, caller, get_trust) -> None
             pdf = separator_sheets_pdf(runtime.engines.catalog.get(code), variant, dossier)
         except LookupError as error:
             raise HTTPException(status_code=404, detail=str(error)) from error
+        runtime.database.record_event(actor=f"api:{user.name}", action="separators", dossier_code=log_filing_code(dossier),
+                                      outcome=f"procedure {code[:64]}, variant {(variant or '-')[:64]}")
         return Response(pdf, media_type="application/pdf")
 
     @app.get("/health")

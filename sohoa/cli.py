@@ -131,10 +131,10 @@ def search(query: Annotated[str, typer.Argument(help="Words that must all be on 
            received_from: Annotated[datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="Received on or after (Vietnam day).")] = None,
            received_to: Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Received on or before (Vietnam day).")] = None,
            limit: Annotated[int, typer.Option(min=1, max=100, help="Most dossiers, newest first.")] = 20,
-           offset: Annotated[int, typer.Option(min=0, max=400, help="Dossiers to skip (next page).")] = 0,
+           offset: Annotated[int, typer.Option(min=0, max=10_000, help="Dossiers to skip (next page).")] = 0,
            as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Find digitized dossiers by the words on their pages, procedure, status and reception day."""
-    from sohoa.db import Database, DossierStatus
+    from sohoa.db import VIETNAM_TIME, Database, DossierStatus
     from sohoa.search import SearchRequest, search_dossiers
 
     database = Database(Config.from_env().database_url)
@@ -148,7 +148,7 @@ def search(query: Annotated[str, typer.Argument(help="Words that must all be on 
         return
     for hit in hits:
         out.print(f"[bold]{hit.dossier_code}[/] {hit.procedure_code} · {int(hit.status)} {hit.status.vietnamese} · "
-                  f"{hit.received_at.astimezone().strftime('%Y-%m-%d %H:%M')}", highlight=False)
+                  f"{hit.received_at.astimezone(VIETNAM_TIME).strftime('%Y-%m-%d %H:%M')} (giờ Việt Nam)", highlight=False)
         for page in hit.pages:
             out.print(f"   page {page.page_index + 1} (component {page.component_position or '-'}): {page.line}", highlight=False)
     if not hits:

@@ -17,8 +17,12 @@ from sohoa.ocr.text import fold_diacritics
 
 MAX_DOSSIERS = 100
 """Most dossiers one search returns."""
-MAX_OFFSET = 400
-"""Deepest offset; a search reads at most `sohoa.db.search.MAX_HITS` matching pages, newest first."""
+MAX_OFFSET = 10_000
+"""Deepest offset."""
+MAX_TERMS = 12
+"""Most distinct words in one query."""
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+"""Reception days a search may name."""
 PAGES_PER_DOSSIER = 3
 """Most matching pages shown per dossier."""
 
@@ -79,8 +83,9 @@ def search_dossiers(database: Database, request: SearchRequest, actor: str) -> t
     start = _day_start(request.received_from)
     end = _day_start(request.received_to + timedelta(days=1)) if request.received_to else None
     hits = database.search_pages(terms, procedure_code=request.procedure_code or None, status=request.status,
-                                 received_from=start, received_to=end)
-    found = _group(hits, terms, request.offset + request.limit)[request.offset:]
+                                 received_from=start, received_to=end, limit=request.limit, offset=request.offset,
+                                 pages_per_dossier=PAGES_PER_DOSSIER)
+    found = _group(hits, terms)
     database.record_event(actor=actor, action="search", outcome=f"{_describe(request)}: {len(found)} dossier(s)")
     for hit in found:
         pages = ", ".join(str(page.page_index + 1) for page in hit.pages) or "-"
@@ -95,11 +100,18 @@ def _checked_terms(request: SearchRequest) -> list[str]:
         raise InvalidQuery(f"offset must be an integer from 0 to {MAX_OFFSET}, got {request.offset!r}")
     if len(request.query) > 200:
         raise InvalidQuery(f"query is {len(request.query)} characters long; at most 200")
-    terms = search_terms(request.query)
+    terms = list(dict.fromkeys(search_terms(request.query)))
     if request.query.strip() and not terms:
         raise InvalidQuery(f"query {request.query!r} has no letters or digits to look for")
+    if len(terms) > MAX_TERMS:
+        raise InvalidQuery(f"query has {len(terms)} different words; at most {MAX_TERMS}")
+    for name, day in (("received_from", request.received_from), ("received_to", request.received_to)):
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise InvalidQuery(f"{name} {day} is outside {EARLIEST} to {LATEST}")
     if request.received_from and request.received_to and request.received_from > request.received_to:
         raise InvalidQuery(f"received_from {request.received_from} is after received_to {request.received_to}")
+    if request.procedure_code is not None and len(request.procedure_code) > 64:
+        raise InvalidQuery("procedure_code is longer than 64 characters")
     return terms
 
 
@@ -107,15 +119,12 @@ def _day_start(day: date | None) -> datetime | None:
     return datetime.combine(day, time(), tzinfo=VIETNAM_TIME) if day else None
 
 
-def _group(hits: list[PageHit], terms: list[str], limit: int) -> tuple[DossierHit, ...]:
+def _group(hits: list[PageHit], terms: list[str]) -> tuple[DossierHit, ...]:
     grouped: dict[str, tuple[PageHit, list[PageMatch]]] = {}
     for hit in hits:
-        if hit.dossier_code not in grouped:
-            if len(grouped) == limit:
-                continue
-            grouped[hit.dossier_code] = (hit, [])
+        grouped.setdefault(hit.dossier_code, (hit, []))
         pages = grouped[hit.dossier_code][1]
-        if hit.page_index is not None and len(pages) < PAGES_PER_DOSSIER:
+        if hit.page_index is not None:
             pages.append(PageMatch(hit.page_index, hit.position, hit.document_type, _matching_line(hit.text, terms)))
     return tuple(DossierHit(first.dossier_code, first.procedure_code, first.status, first.received_at, tuple(pages))
                  for first, pages in grouped.values())

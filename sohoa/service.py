@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,7 +18,10 @@ from sohoa.archive import ObjectStore, S3ObjectStore, ensure_embedded_storage
 from sohoa.catalog import CatalogLookupError, load_catalog
 from sohoa.config import Config
 from sohoa.db import Database, DossierRecord, DossierStatus
-from sohoa.errors import InputRejected, SohoaError, UnknownProcedureCode
+from sohoa.access import log_filing_code
+from sohoa.db.errors import ArtifactNotFound
+from sohoa.db.schema import KEY_LENGTH
+from sohoa.errors import DossierNotFound, InputRejected, SohoaError, UnknownProcedureCode
 from sohoa.models.report import DossierReport
 from sohoa.pages import PageSettings, default_jobs
 from sohoa.pipeline import DossierRequest, Engines, PipelineSettings, ProgressCallback, process_dossier
@@ -89,10 +94,30 @@ def digitize_dossier(runtime: Runtime, record: DossierRecord, files: tuple[Path,
     return report
 
 
-def open_artifact(runtime: Runtime, code: str, key: str, actor: str) -> tuple[ObjectStore, int, str]:
-    """Check that key belongs to dossier code, log the access; return the store, size and media type."""
+@contextmanager
+def logged_access(database: Database, code: str, actor: str, action: str, key: str | None = None,
+                  ok: str = "ok") -> Iterator[None]:
+    """Log one access to a dossier whatever comes of it: `ok`, ``not found``, or ``failed: <error>``.
+
+    Failed lookups are accesses too: probing for codes or keys leaves a trace. An entry is filed under
+    `code` only when it has the form of a dossier code, and keeps `key` only when it could be one.
+    """
+    filed = log_filing_code(code)
+    logged_key = key if key and len(key) <= KEY_LENGTH else None
+    try:
+        yield
+    except (DossierNotFound, ArtifactNotFound) as error:
+        database.record_access(filed, actor, action, logged_key, f"not found: {error}")
+        raise
+    except Exception as error:
+        database.record_access(filed, actor, action, logged_key, f"failed: {type(error).__name__}: {error}")
+        raise
+    database.record_access(filed, actor, action, logged_key, ok)
+
+
+def open_artifact(runtime: Runtime, code: str, key: str) -> tuple[ObjectStore, int, str]:
+    """Check that key belongs to dossier code; return the store, size and media type (log with `logged_access`)."""
     artifact = runtime.database.find_artifact(code, key)
-    runtime.database.record_access(code, actor, "download", key, "ok")
     media_type = "application/json" if key.endswith(".json") else "application/pdf"
     if artifact.kind == "original":
         media_type = "application/octet-stream"
@@ -102,10 +127,19 @@ def open_artifact(runtime: Runtime, code: str, key: str, actor: str) -> tuple[Ob
 def presign_artifact(runtime: Runtime, code: str, key: str, actor: str,
                      expires: timedelta = timedelta(minutes=5)) -> str:
     """A short-lived download URL (pinned to the current version) for one of the dossier's objects; logged."""
-    runtime.database.find_artifact(code, key)
-    url = runtime.engines.store.presigned_get(key, expires)
-    runtime.database.record_access(code, actor, "presign", key, f"ok: expires in {int(expires.total_seconds())} s")
-    return url
+    with logged_access(runtime.database, code, actor, "presign", key, ok=f"ok: expires in {int(expires.total_seconds())} s"):
+        runtime.database.find_artifact(code, key)
+        return runtime.engines.store.presigned_get(key, expires)
+
+
+def status_summary(report: dict | None) -> dict | None:
+    """What a role without `read-report` sees of a report: the checklist verdict without the documents'
+    extracted fields; no page text, no object keys."""
+    if report is None:
+        return None
+    checklist = {k: v for k, v in (report.get("checklist") or {}).items() if k != "documents"}
+    return {"schema_version": report.get("schema_version"), "dossier_code": report.get("dossier_code"),
+            "procedure_code": report.get("procedure_code"), "variant": report.get("variant"), "checklist": checklist}
 
 
 def _signer(config: Config) -> tuple[CopySigner, bool]:

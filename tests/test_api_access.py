@@ -88,15 +88,65 @@ def test_an_auditor_reads_who_accessed_the_dossier_and_cannot_download(service):
     assert client.get(f"/dossiers/{code}/artifacts/{key}", headers=tokens[Role.AUDITOR]).status_code == 403
 
 
-def test_specialists_and_auditors_find_dossiers_and_the_front_desk_cannot(service):
+def test_specialists_find_dossiers_and_the_front_desk_and_auditors_cannot(service):
     runtime, client, tokens, code = service
     found = client.get("/dossiers", params={"procedure_code": "2.000620"}, headers=tokens[Role.SPECIALIST])
     assert found.status_code == 200 and code in [hit["dossier_code"] for hit in found.json()]
     assert ("api:specialist-01", "search") in [(actor, action) for actor, action, _ in _log(runtime, code)]
     assert client.get("/dossiers", headers=tokens[Role.INTAKE]).status_code == 403
-    refused = client.get("/dossiers", params={"q": "!!!"}, headers=tokens[Role.AUDITOR])
+    assert client.get("/dossiers", headers=tokens[Role.AUDITOR]).status_code == 403
+    refused = client.get("/dossiers", params={"q": "!!!"}, headers=tokens[Role.SPECIALIST])
     assert refused.status_code == 422 and "no letters or digits" in refused.json()["detail"]
-    assert client.get("/dossiers", params={"status": 11}, headers=tokens[Role.AUDITOR]).status_code == 422
+    assert client.get("/dossiers", params={"status": 11}, headers=tokens[Role.SPECIALIST]).status_code == 422
+
+
+def test_the_front_desk_and_auditors_see_the_checklist_but_not_the_page_text(service):
+    from tests.test_db import make_report
+
+    runtime, client, tokens, _ = service
+    code = client.post("/dossiers", data={"procedure_code": "2.000620"}, headers=tokens[Role.INTAKE],
+                       files=[("files", ("a.jpg", sample_files()[0].read_bytes(), "image/jpeg"))]).json()["dossier_code"]
+    report = make_report(code)
+    report["pages"][0]["text"] = "CCCD số 079123456789"
+    runtime.database.save_report(code, report)
+    for role in (Role.INTAKE, Role.AUDITOR):
+        seen = client.get(f"/dossiers/{code}", headers=tokens[role]).json()["report"]
+        assert seen["checklist"]["missing_positions"] == [3] and "documents" not in seen["checklist"]
+        assert "079123456789" not in str(seen) and "pages" not in seen and "components" not in seen
+    full = client.get(f"/dossiers/{code}", headers=tokens[Role.SPECIALIST]).json()["report"]
+    assert full["pages"][0]["text"] == "CCCD số 079123456789"
+
+
+def test_failed_lookups_are_logged_and_odd_codes_are_filed_apart(service):
+    runtime, client, tokens, code = service
+    unknown = code[:-4] + "9999"
+    assert client.get(f"/dossiers/{unknown}", headers=tokens[Role.SPECIALIST]).status_code == 404
+    assert client.get(f"/dossiers/{code}/artifacts/originals/00/guess", headers=tokens[Role.SPECIALIST]).status_code == 404
+    assert [(e.actor, e.action, e.outcome.split(":")[0]) for e in runtime.database.access_log(unknown)] == [
+        ("api:specialist-01", "status", "not found")]
+    guessed = [e for e in runtime.database.access_log(code) if e.object_key == "originals/00/guess"]
+    assert [(e.action, e.outcome.split(":")[0]) for e in guessed] == [("download", "not found")]
+    odd = "x" * 300
+    before = runtime.database.access_log_head().id
+    assert client.get(f"/dossiers/{odd}").status_code == 401  # not a 422 from the log refusing the code
+    assert client.get(f"/dossiers/{odd}", headers=tokens[Role.SPECIALIST]).status_code == 404
+    after = [e for e in runtime.database.iter_access_log(after_id=before)]
+    assert [(e.dossier_code, e.action) for e in after] == [("-", "authenticate"), ("-", "status")]
+    assert all(len(e.outcome) < 700 for e in after)
+
+
+def test_the_access_log_is_read_in_pages(service):
+    _, client, tokens, code = service
+    first = client.get(f"/dossiers/{code}/access-log", params={"limit": 2}, headers=tokens[Role.AUDITOR]).json()
+    following = client.get(f"/dossiers/{code}/access-log", params={"limit": 2, "after_id": first[-1]["id"]},
+                           headers=tokens[Role.AUDITOR]).json()
+    assert len(first) == 2 and following and following[0]["id"] > first[-1]["id"]
+
+
+def test_separator_sheets_are_logged(service):
+    runtime, client, tokens, code = service
+    assert client.get("/procedures/2.000620/separators.pdf", params={"dossier": code}, headers=tokens[Role.INTAKE]).status_code == 200
+    assert ("api:intake-01", "separators") in [(actor, action) for actor, action, _ in _log(runtime, code)]
 
 
 def test_health_needs_no_token_and_the_openapi_names_the_scheme(service):
@@ -108,7 +158,7 @@ def test_health_needs_no_token_and_the_openapi_names_the_scheme(service):
 
 def test_every_role_holds_only_its_permissions():
     assert GRANTS[Role.INTAKE] == {Permission.UPLOAD, Permission.READ_STATUS}
-    assert Permission.DOWNLOAD not in GRANTS[Role.AUDITOR] and Permission.UPLOAD not in GRANTS[Role.AUDITOR]
+    assert not {Permission.DOWNLOAD, Permission.UPLOAD, Permission.READ_REPORT, Permission.SEARCH} & GRANTS[Role.AUDITOR]
     assert GRANTS[Role.ADMIN] == set(Permission)
 
 
@@ -176,3 +226,25 @@ def test_an_upload_without_permission_is_refused_before_its_body_is_read(service
     assert "may not upload" in auditor.json()["detail"]
     log = [(e.actor, e.action, e.outcome) for e in runtime.database.iter_access_log()]
     assert ("api:auditor-01", "upload", "denied: role auditor (POST /dossiers)") in log
+
+
+def test_the_body_guard_holds_behind_a_proxy_prefix_and_against_doubled_headers(service):
+    runtime, _, tokens, _ = service
+    sent = []
+
+    def body():
+        for _ in range(8):
+            sent.append(1)
+            yield b"x" * (1 << 20)
+
+    multipart = {"Content-Type": "multipart/form-data; boundary=b"}
+    prefixed = TestClient(create_app(runtime, object()), root_path="/api")
+    assert prefixed.post("/api/dossiers", content=body(), headers=multipart).status_code == 401 and len(sent) <= 1
+    sent.clear()
+    client = TestClient(create_app(runtime, object()))
+    doubled = [("Authorization", "Bearer sohoa_wrong"), ("Authorization", tokens[Role.INTAKE]["Authorization"]),
+               ("Content-Type", "multipart/form-data; boundary=b")]
+    answer = client.post("/dossiers", content=body(), headers=doubled)
+    assert answer.status_code == 401 and "several Authorization headers" in answer.json()["detail"] and len(sent) <= 1
+    huge = client.post("/dossiers", content=b"x", headers={**multipart, **tokens[Role.INTAKE], "Content-Length": str(2 << 30)})
+    assert huge.status_code == 413

@@ -60,6 +60,17 @@ def test_filters_by_procedure_status_and_reception_day(db: Database) -> None:
     assert _codes(db, offset=2) == []
 
 
+def test_the_limit_counts_dossiers_however_many_pages_each_one_matches(db: Database) -> None:
+    older = _digitized(db, "CÔNG TY TNHH A")
+    busy = _new_dossier(db)
+    report = make_report(busy)
+    report["pages"] = [dict(report["pages"][0], index=i, text=f"CÔNG TY TNHH B trang {i}") for i in range(40)]
+    db.save_report(busy, report)
+    hits = search_dossiers(db, SearchRequest(query="cong ty", limit=5), "test")
+    assert [hit.dossier_code for hit in hits] == [busy, older]
+    assert [page.page_index for page in hits[0].pages] == [0, 1, 2]
+
+
 def test_a_new_report_replaces_the_searchable_text(db: Database) -> None:
     code = _digitized(db, "BIÊN BẢN KIỂM TRA")
     report = make_report(code)
@@ -80,7 +91,9 @@ def test_every_search_and_every_dossier_it_shows_is_logged(db: Database) -> None
 def test_unusable_searches_are_refused_with_the_reason(db: Database) -> None:
     for request, reason in ((SearchRequest(query="!!! ..."), "no letters or digits"),
                             (SearchRequest(limit=0), "limit"), (SearchRequest(limit=101), "limit"),
-                            (SearchRequest(offset=-1), "offset"), (SearchRequest(offset=401), "offset"),
+                            (SearchRequest(offset=-1), "offset"), (SearchRequest(offset=10_001), "offset"),
+                            (SearchRequest(query=" ".join(f"w{i}" for i in range(13))), "at most 12"),
+                            (SearchRequest(received_to=date(9999, 12, 31)), "outside"),
                             (SearchRequest(query="x" * 201), "at most 200"),
                             (SearchRequest(received_from=date(2024, 1, 2), received_to=date(2024, 1, 1)), "after")):
         with pytest.raises(InvalidQuery, match=reason):

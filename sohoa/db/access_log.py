@@ -91,10 +91,12 @@ class AccessLogMixin:
             rows = connection.execute(select(audit_anchors).order_by(audit_anchors.c.id)).all()
         return [AuditAnchor(**row._asdict()) for row in rows]
 
-    def access_log(self, dossier_code: str) -> list[AccessRecord]:
-        """Every logged access to ``dossier_code``, oldest first (empty when none)."""
+    def access_log(self, dossier_code: str, after_id: int = 0, limit: int | None = None) -> list[AccessRecord]:
+        """Logged accesses to ``dossier_code``, oldest first: those after ``after_id``, at most ``limit``."""
+        query = (select(access_log).where(access_log.c.dossier_code == dossier_code, access_log.c.id > after_id)
+                 .order_by(access_log.c.id))
+        if limit is not None:
+            query = query.limit(limit)
         with self._read(f"read the access log of dossier {dossier_code}", dossier_code) as connection:
-            rows = connection.execute(
-                select(access_log).where(access_log.c.dossier_code == dossier_code).order_by(access_log.c.id)
-            ).all()
+            rows = connection.execute(query).all()
         return [AccessRecord(**row._asdict()) for row in rows]

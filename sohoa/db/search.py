@@ -14,15 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, select
+from sqlalchemy import Connection, and_, exists, select
 
 from sohoa.db.records import DossierStatus
 from sohoa.db.schema import dossiers, page_texts
 from sohoa.ocr.text import fold_diacritics
-
-MAX_HITS = 500
-"""Most matching pages read for one search (the newest dossiers first)."""
-
 
 @dataclass(frozen=True)
 class PageHit:
@@ -70,9 +66,10 @@ class SearchMixin:
 
     def search_pages(self, terms: list[str], *, procedure_code: str | None = None, status: DossierStatus | None = None,
                      received_from: datetime | None = None, received_to: datetime | None = None,
-                     limit: int = MAX_HITS) -> list[PageHit]:
-        """Pages holding every folded term (newest dossier first, then page order); with no terms, one
-        hit per dossier matching the filters. `received_to` is exclusive."""
+                     limit: int = 20, offset: int = 0, pages_per_dossier: int = 3) -> list[PageHit]:
+        """The dossiers holding every folded term on one of their pages, newest first (`offset`, then at
+        most `limit` dossiers), each with up to `pages_per_dossier` matching pages in page order. With no
+        terms, one hit per dossier matching the filters. `received_to` is exclusive."""
         filters = [dossiers.c.procedure_code == procedure_code] if procedure_code else []
         if status is not None:
             filters.append(dossiers.c.status == int(status))
@@ -80,18 +77,28 @@ class SearchMixin:
             filters.append(dossiers.c.received_at >= received_from)
         if received_to is not None:
             filters.append(dossiers.c.received_at < received_to)
+        matching = and_(True, *(page_texts.c.folded.contains(term, autoescape=True) for term in terms))
+        if terms:  # the dossiers first, so that `limit` counts dossiers however many pages each one matches
+            filters.append(exists().where(page_texts.c.dossier_code == dossiers.c.code, matching))
         summary = [dossiers.c.code, dossiers.c.procedure_code, dossiers.c.status, dossiers.c.received_at]
-        order = [dossiers.c.received_at.desc(), dossiers.c.code.desc()]
-        if terms:
-            query = (select(*summary, page_texts.c.page_index, page_texts.c.position, page_texts.c.document_type,
-                            page_texts.c.text)
-                     .join(page_texts, page_texts.c.dossier_code == dossiers.c.code)
-                     .where(and_(*filters, *(page_texts.c.folded.contains(term, autoescape=True) for term in terms)))
-                     .order_by(*order, page_texts.c.page_index))
-        else:
-            query = select(*summary).where(and_(True, *filters)).order_by(*order)
+        chosen = (select(*summary).where(and_(True, *filters))
+                  .order_by(dossiers.c.received_at.desc(), dossiers.c.code.desc()).offset(offset).limit(limit))
         with self._read("search dossiers") as connection:
-            rows = connection.execute(query.limit(min(limit, MAX_HITS))).all()
-        return [PageHit(row.code, row.procedure_code, DossierStatus(row.status), row.received_at,
-                        getattr(row, "page_index", None), getattr(row, "position", None),
-                        getattr(row, "document_type", None), getattr(row, "text", "")) for row in rows]
+            found = connection.execute(chosen).all()
+            pages = connection.execute(
+                select(page_texts.c.dossier_code, page_texts.c.page_index, page_texts.c.position,
+                       page_texts.c.document_type, page_texts.c.text)
+                .where(page_texts.c.dossier_code.in_([row.code for row in found]), matching)
+                .order_by(page_texts.c.dossier_code, page_texts.c.page_index)
+            ).all() if terms and found else []
+        by_dossier: dict[str, list] = {}
+        for page in pages:
+            kept = by_dossier.setdefault(page.dossier_code, [])
+            if len(kept) < pages_per_dossier:
+                kept.append(page)
+        hits = []
+        for row in found:
+            summary_values = (row.code, row.procedure_code, DossierStatus(row.status), row.received_at)
+            hits += [PageHit(*summary_values, page.page_index, page.position, page.document_type, page.text)
+                     for page in by_dossier.get(row.code, ())] or [PageHit(*summary_values, None, None, None, "")]
+        return hits

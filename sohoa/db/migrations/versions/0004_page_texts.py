@@ -40,7 +40,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("dossier_code", "page_index", name="uq_page_texts_dossier_code_page_index"),
     )
     bind = op.get_bind()
-    for code, report in bind.execute(sa.text("SELECT code, report FROM dossiers WHERE report IS NOT NULL")):
+    codes = bind.execute(sa.text("SELECT code FROM dossiers WHERE report IS NOT NULL ORDER BY code")).scalars().all()
+    for code in codes:  # one report in memory at a time: reports carry every page's text
+        report = bind.execute(sa.text("SELECT report FROM dossiers WHERE code = :code"), {"code": code}).scalar_one()
         rows = page_text_rows(code, json.loads(report) if isinstance(report, str) else report)
         if rows:
             bind.execute(sa.insert(table), rows)
