@@ -34,6 +34,16 @@ def service(config_for):
     queue.empty()
 
 
+def _counting_body(sent: list[int]):
+    """A factory of 8 MB request bodies that records in `sent` every 1 MB chunk the server pulls."""
+    def body():
+        for _ in range(8):
+            sent.append(1)
+            yield b"x" * (1 << 20)
+
+    return body
+
+
 def _log(runtime, code: str) -> list[tuple[str, str, str]]:
     return [(entry.actor, entry.action, entry.outcome) for entry in runtime.database.access_log(code)]
 
@@ -210,13 +220,8 @@ def test_every_route_and_its_permission_is_in_the_access_doc():
 
 def test_an_upload_without_permission_is_refused_before_its_body_is_read(service):
     runtime, client, tokens, _ = service
-    sent = []
-
-    def body():
-        for _ in range(8):
-            sent.append(1)
-            yield b"x" * (1 << 20)
-
+    sent: list[int] = []
+    body = _counting_body(sent)
     multipart = {"Content-Type": "multipart/form-data; boundary=b"}
     anonymous = client.post("/dossiers", content=body(), headers=multipart)
     assert anonymous.status_code == 401 and len(sent) <= 1
@@ -230,13 +235,8 @@ def test_an_upload_without_permission_is_refused_before_its_body_is_read(service
 
 def test_the_body_guard_holds_behind_a_proxy_prefix_and_against_doubled_headers(service):
     runtime, _, tokens, _ = service
-    sent = []
-
-    def body():
-        for _ in range(8):
-            sent.append(1)
-            yield b"x" * (1 << 20)
-
+    sent: list[int] = []
+    body = _counting_body(sent)
     multipart = {"Content-Type": "multipart/form-data; boundary=b"}
     prefixed = TestClient(create_app(runtime, object()), root_path="/api")
     assert prefixed.post("/api/dossiers", content=body(), headers=multipart).status_code == 401 and len(sent) <= 1
