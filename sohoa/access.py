@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -132,6 +134,39 @@ def describe_request(method: str, path: str) -> str:
     return where if len(where) <= 200 else where[:199] + "…"
 
 
+class AccessOutcome:
+    """What `logged_access` records when the block succeeds; the block may make `ok` more precise."""
+
+    def __init__(self, ok: str) -> None:
+        self.ok = ok
+
+
+@contextmanager
+def logged_access(database, code: str, actor: str, action: str, key: str | None = None,
+                  ok: str = "ok") -> Iterator[AccessOutcome]:
+    """Log one access to a dossier whatever comes of it: `ok`, ``not found: …``, or ``failed: <error>``.
+
+    Failed lookups are accesses too: probing for codes or keys leaves a trace. An entry is filed under
+    `code` only when it has the form of a dossier code, and keeps `key` only when it could be one.
+    """
+    from sohoa.db.errors import ArtifactNotFound
+    from sohoa.db.schema import KEY_LENGTH
+    from sohoa.errors import DossierNotFound
+
+    filed = log_filing_code(code)
+    logged_key = key if key and len(key) <= KEY_LENGTH else None
+    outcome = AccessOutcome(ok)
+    try:
+        yield outcome
+    except (DossierNotFound, ArtifactNotFound) as error:
+        database.record_access(filed, actor, action, logged_key, f"not found: {error}")
+        raise
+    except Exception as error:
+        database.record_access(filed, actor, action, logged_key, f"failed: {type(error).__name__}: {error}")
+        raise
+    database.record_access(filed, actor, action, logged_key, outcome.ok)
+
+
 def issue_token() -> tuple[str, str]:
     """A new random token (256 bits) and the SHA-256 to store in its place."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -178,4 +213,4 @@ def authorize(accounts: UserAccounts, principal: Principal, permission: Permissi
 
 __all__ = ["GRANTS", "AccessDenied", "NotAuthenticated", "Permission", "Principal", "Role", "UserAccounts",
            "UserError", "authenticate", "authorize", "check_user_name", "describe_request", "issue_token",
-           "log_filing_code", "token_digest"]
+           "log_filing_code", "logged_access", "token_digest"]

@@ -25,11 +25,12 @@ from pydantic import BaseModel, Field
 
 from starlette.concurrency import run_in_threadpool
 
-from sohoa.access import NotAuthenticated, Permission, Principal, authenticate, authorize, describe_request, log_filing_code
+from sohoa.access import (NotAuthenticated, Permission, Principal, authenticate, authorize, describe_request, log_filing_code,
+                          logged_access)
 from sohoa.archive import IntegrityError, ObjectMissing, StorageError
 from sohoa.config import Config
 from sohoa.errors import InputRejected, SohoaError
-from sohoa.service import (Runtime, accept_upload, archive_lookup, build_runtime, download_verified, logged_access, open_artifact,
+from sohoa.service import (Runtime, accept_upload, archive_lookup, build_runtime, download_verified, open_artifact,
                            presign_artifact, status_summary)
 
 MAX_UPLOAD_BYTES = 300 * 1024 * 1024
@@ -263,6 +264,26 @@ def _install_dossier_routes(app: FastAPI, RuntimeDep, get_queue, caller) -> None
         report = record.report if user.may(Permission.READ_REPORT) else status_summary(record.report)
         return DossierStatusView(dossier_code=record.code, procedure_code=record.procedure_code, status=int(record.status),
                                  status_name=record.status.vietnamese, error=record.error, report=report)
+
+    @app.get("/dossiers/{code}/form.pdf", response_class=Response)
+    def front_desk_form_pdf(code: str, runtime: RuntimeDep, user: caller(Permission.UPLOAD),
+                            applicant: Annotated[str, Query(max_length=200, description="Applicant's name (default: "
+                                                            "the enterprise name read from the papers).")] = "",
+                            identifier: Annotated[str, Query(max_length=64, description="Enterprise code or personal "
+                                                             "id (default: the one read).")] = "",
+                            address: Annotated[str, Query(max_length=300, description="Applicant's address.")] = "",
+                            confirmed: Annotated[bool, Query(description="A person has checked a verdict the classifier "
+                                                             "marked needs_review.")] = False) -> Response:
+        """Mẫu 01 (receipt and promised date) for a complete dossier, Mẫu 02 (request to supplement, listing
+        exactly what is missing) for an incomplete one; 409 until it is digitized, or while its verdict
+        needs a person's review and `confirmed` is not set."""
+        from sohoa.forms.receipt import Applicant, DeskInfo
+        from sohoa.front_desk import front_desk_form
+
+        form = front_desk_form(runtime.database, runtime.engines.catalog, code, Applicant(applicant, identifier, address),
+                               DeskInfo(desk=runtime.config.organisation.upper()), f"api:{user.name}", confirmed)
+        return Response(form.pdf, media_type="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="{code}-{form.form}.pdf"', "X-Sohoa-Form": form.form})
 
     @app.get("/dossiers/{code}/access-log", response_model=list[AccessView])
     def dossier_access_log(code: str, runtime: RuntimeDep, user: caller(Permission.READ_ACCESS_LOG),

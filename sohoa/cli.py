@@ -156,6 +156,30 @@ def search(query: Annotated[str, typer.Argument(help="Words that must all be on 
 
 
 @app.command()
+def form(code: Annotated[str, typer.Argument(help="Dossier code.")],
+         out: Annotated[Path, typer.Option(help="Where to write the PDF.")],
+         applicant: Annotated[str, typer.Option(help="Applicant's name (default: the enterprise name read).")] = "",
+         identifier: Annotated[str, typer.Option(help="Enterprise code or personal id (default: the one read).")] = "",
+         address: Annotated[str, typer.Option(help="Applicant's address.")] = "",
+         confirmed: Annotated[bool, typer.Option(help="A person has checked a verdict marked needs_review.")] = False) -> None:
+    """Print the front desk's form: Mẫu 01 (receipt) if the dossier is complete, else Mẫu 02 (what to supplement)."""
+    from sohoa.catalog import load_catalog
+    from sohoa.db import Database
+    from sohoa.forms.receipt import Applicant, DeskInfo
+    from sohoa.front_desk import front_desk_form
+
+    config = Config.from_env()
+    database = Database(config.database_url)
+    database.upgrade()
+    made = front_desk_form(database, load_catalog(), code, Applicant(applicant, identifier, address),
+                           DeskInfo(desk=config.organisation.upper()), f"cli:{_user()}", confirmed)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(made.pdf)
+    title = {"mau-01": "Mẫu 01 (giấy tiếp nhận, hẹn trả kết quả)", "mau-02": "Mẫu 02 (yêu cầu bổ sung hồ sơ)"}[made.form]
+    err.print(f"{title}: {out}", highlight=False)
+
+
+@app.command()
 def worker(burst: Annotated[bool, typer.Option(help="Stop when the queue is empty.")] = False) -> None:
     """Run an RQ worker that digitizes queued dossiers."""
     from sohoa.workers.worker import run_worker

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,10 +16,8 @@ from sohoa.archive import ObjectStore, S3ObjectStore, ensure_embedded_storage
 from sohoa.catalog import CatalogLookupError, load_catalog
 from sohoa.config import Config
 from sohoa.db import Database, DossierRecord, DossierStatus
-from sohoa.access import log_filing_code
-from sohoa.db.errors import ArtifactNotFound
-from sohoa.db.schema import KEY_LENGTH
-from sohoa.errors import DossierNotFound, InputRejected, SohoaError, UnknownProcedureCode
+from sohoa.access import logged_access
+from sohoa.errors import InputRejected, SohoaError, UnknownProcedureCode
 from sohoa.models.report import DossierReport
 from sohoa.pages import PageSettings, default_jobs
 from sohoa.pipeline import DossierRequest, Engines, PipelineSettings, ProgressCallback, process_dossier
@@ -92,27 +88,6 @@ def digitize_dossier(runtime: Runtime, record: DossierRecord, files: tuple[Path,
     database.save_report(record.code, report.model_dump(mode="json"), status=status)
     database.record_access(record.code, actor, "digitize", report.manifest.key, "ok")
     return report
-
-
-@contextmanager
-def logged_access(database: Database, code: str, actor: str, action: str, key: str | None = None,
-                  ok: str = "ok") -> Iterator[None]:
-    """Log one access to a dossier whatever comes of it: `ok`, ``not found``, or ``failed: <error>``.
-
-    Failed lookups are accesses too: probing for codes or keys leaves a trace. An entry is filed under
-    `code` only when it has the form of a dossier code, and keeps `key` only when it could be one.
-    """
-    filed = log_filing_code(code)
-    logged_key = key if key and len(key) <= KEY_LENGTH else None
-    try:
-        yield
-    except (DossierNotFound, ArtifactNotFound) as error:
-        database.record_access(filed, actor, action, logged_key, f"not found: {error}")
-        raise
-    except Exception as error:
-        database.record_access(filed, actor, action, logged_key, f"failed: {type(error).__name__}: {error}")
-        raise
-    database.record_access(filed, actor, action, logged_key, ok)
 
 
 def open_artifact(runtime: Runtime, code: str, key: str) -> tuple[ObjectStore, int, str]:

@@ -127,6 +127,42 @@ def test_the_front_desk_and_auditors_see_the_checklist_but_not_the_page_text(ser
     assert full["pages"][0]["text"] == "CCCD số 079123456789"
 
 
+def test_the_front_desk_prints_mau_01_or_mau_02_from_the_verdict(service):
+    import pypdfium2 as pdfium
+
+    from tests.test_db import make_report
+
+    runtime, client, tokens, _ = service
+    code = client.post("/dossiers", data={"procedure_code": "2.000620"}, headers=tokens[Role.INTAKE],
+                       files=[("files", ("a.jpg", sample_files()[0].read_bytes(), "image/jpeg"))]).json()["dossier_code"]
+    form = f"/dossiers/{code}/form.pdf"
+    early = client.get(form, headers=tokens[Role.INTAKE])
+    assert early.status_code == 409 and "not digitized yet" in early.json()["detail"]
+
+    def text_of(answer) -> str:
+        assert answer.status_code == 200, answer.text
+        return " ".join(pdfium.PdfDocument(answer.content)[0].get_textpage().get_text_range().split())
+
+    report = make_report(code)
+    report["variant"] = "new"
+    runtime.database.save_report(code, report)
+    supplement = client.get(form, params={"applicant": "Công ty TNHH Hoa Sen"}, headers=tokens[Role.INTAKE])
+    assert supplement.headers["x-sohoa-form"] == "mau-02"
+    assert "Hoa Sen" in text_of(supplement) and "hợp đồng nguyên tắc" in text_of(supplement)
+
+    report["checklist"].update(complete=True, present_positions=[1, 2, 3], missing_positions=[], decision="needs_review",
+                               review_pages=[1])
+    runtime.database.save_report(code, report)
+    unsure = client.get(form, headers=tokens[Role.INTAKE])
+    assert unsure.status_code == 409 and "review" in unsure.json()["detail"] and "pages 2" in unsure.json()["detail"]
+    receipt = client.get(form, params={"confirmed": True}, headers=tokens[Role.INTAKE])
+    assert receipt.headers["x-sohoa-form"] == "mau-01" and "hẹn trả kết quả" in text_of(receipt).lower()
+    assert client.get(form, headers=tokens[Role.SPECIALIST]).status_code == 403
+    outcomes = [outcome for actor, action, outcome in _log(runtime, code) if action == "form"]
+    assert outcomes[0].startswith("failed: DossierNotReady") and "ok: mau-02" in outcomes
+    assert "ok: mau-01; needs_review confirmed by the caller" in outcomes
+
+
 def test_failed_lookups_are_logged_and_odd_codes_are_filed_apart(service):
     runtime, client, tokens, code = service
     unknown = code[:-4] + "9999"

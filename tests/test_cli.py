@@ -56,6 +56,9 @@ def test_process_json_report_and_out_dir(cli_env, tmp_path):
     assert json.loads(status.stdout)["status"] == 2
     found = _sohoa(cli_env, "search", "GIAY PHEP ban le", "--procedure", "2.000620", "--json")
     assert report["dossier_code"] in [hit["dossier_code"] for hit in json.loads(found.stdout)], found.stderr
+    receipt = _sohoa(cli_env, "form", report["dossier_code"], "--out", str(tmp_path / "mau.pdf"), "--confirmed")
+    assert receipt.returncode == 0 and "Mẫu 01" in receipt.stderr, receipt.stderr  # the sample dossier is complete
+    assert (tmp_path / "mau.pdf").read_bytes().startswith(b"%PDF")
     refused = _sohoa(cli_env, "search", "???")
     assert refused.returncode == 64 and "no letters or digits" in refused.stderr
     signed = next(p for p in sorted(out.iterdir()) if p.name.endswith(".signed.pdf"))

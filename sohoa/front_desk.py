@@ -1,0 +1,78 @@
+"""The front desk's paper: Mẫu 01 (receipt and promised date) for a complete dossier, Mẫu 02 (request
+to supplement) for an incomplete one, from the dossier's stored checklist verdict.
+
+A verdict the classifier marked ``needs_review`` is not turned into a form until a person confirms it:
+a receipt must not be issued on a guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sohoa.access import logged_access
+from sohoa.catalog import Catalog, CatalogLookupError
+from sohoa.db import VIETNAM_TIME, Database
+from sohoa.errors import SohoaError
+from sohoa.forms.receipt import Applicant, DeskInfo, receipt_pdf, supplement_pdf
+from sohoa.models.report import ChecklistVerdict
+
+
+class DossierNotReady(SohoaError):
+    """The dossier has no verdict yet, or its verdict needs a person's review before a form is issued."""
+
+    exit_code = 75  # EX_TEMPFAIL
+    http_status = 409
+
+
+@dataclass(frozen=True)
+class FrontDeskForm:
+    """A form ready to print."""
+
+    form: str
+    """``mau-01`` (receipt, complete dossier) or ``mau-02`` (request to supplement)."""
+    pdf: bytes
+    """The PDF."""
+
+
+def front_desk_form(database: Database, catalog: Catalog, code: str, applicant: Applicant, desk: DeskInfo,
+                    actor: str, confirmed: bool = False) -> FrontDeskForm:
+    """Mẫu 01 or Mẫu 02 for dossier `code`; the applicant's name and enterprise code default to those read
+    from the dossier. Logged as ``form``, whatever comes of it."""
+    with logged_access(database, code, actor, "form") as outcome:
+        form = _form(database, catalog, code, applicant, desk, confirmed)
+        outcome.ok = f"ok: {form.form}" + ("; needs_review confirmed by the caller" if confirmed else "")
+    return form
+
+
+def _form(database: Database, catalog: Catalog, code: str, applicant: Applicant, desk: DeskInfo,
+          confirmed: bool) -> FrontDeskForm:
+    record = database.get_dossier(code)
+    if record.report is None:
+        raise DossierNotReady(f"dossier {code}: not digitized yet (status {int(record.status)} "
+                              f"{record.status.vietnamese}); try again when its report is there")
+    verdict = ChecklistVerdict.model_validate(record.report["checklist"])
+    if verdict.decision == "needs_review" and not confirmed:
+        pages = ", ".join(str(page + 1) for page in verdict.review_pages) or "-"
+        raise DossierNotReady(f"dossier {code}: the checklist needs a person's review first (pages {pages}); "
+                              "check the papers, then ask again with confirmation")
+    try:
+        procedure = catalog.get(record.procedure_code)
+        variant = procedure.variant(record.report.get("variant"))
+    except CatalogLookupError as error:
+        raise DossierNotReady(f"dossier {code}: the catalogue no longer describes it ({error})") from error
+    applicant = _with_extracted_defaults(applicant, verdict)
+    received = record.received_at.astimezone(VIETNAM_TIME)
+    if verdict.complete:
+        return FrontDeskForm("mau-01", receipt_pdf(procedure, variant, verdict, code, applicant, received, desk))
+    return FrontDeskForm("mau-02", supplement_pdf(procedure, variant, verdict, code, applicant, received, desk))
+
+
+def _with_extracted_defaults(applicant: Applicant, verdict: ChecklistVerdict) -> Applicant:
+    names = [d.enterprise_name for d in verdict.documents if d.enterprise_name]
+    codes = [d.enterprise_code for d in verdict.documents if d.enterprise_code]
+    return Applicant(name=applicant.name or (names[0] if names else "(chưa ghi)"),
+                     identifier=applicant.identifier or (codes[0] if codes else ""),
+                     address=applicant.address, phone=applicant.phone, email=applicant.email)
+
+
+__all__ = ["DossierNotReady", "FrontDeskForm", "front_desk_form"]
