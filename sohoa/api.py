@@ -132,7 +132,8 @@ def create_app(runtime: Runtime | None = None, queue=None) -> FastAPI:
     caller = _caller_dependency(get_runtime)
     _install_error_handlers(app)
     app.add_middleware(_RefuseBeforeTheBody, get_runtime=get_runtime)
-    _install_dossier_routes(app, runtime_dep, get_queue, caller)
+    _install_front_desk_routes(app, runtime_dep, get_queue, caller)
+    _install_dossier_routes(app, runtime_dep, caller)
     _install_artifact_routes(app, runtime_dep, caller)
     _install_service_routes(app, runtime_dep, caller, get_trust)
     return app
@@ -217,7 +218,7 @@ def _error_response(error: SohoaError) -> JSONResponse:
     return response
 
 
-def _install_dossier_routes(app: FastAPI, RuntimeDep, get_queue, caller) -> None:  # noqa: N803 - a type alias
+def _install_front_desk_routes(app: FastAPI, RuntimeDep, get_queue, caller) -> None:  # noqa: N803 - a type alias
     @app.post("/dossiers", status_code=202, response_model=Accepted)
     def upload_dossier(procedure_code: Annotated[str, Form(description="Procedure code (mã TTHC).")],
                        files: Annotated[list[UploadFile], File(description="Scans in hand-in order.")],
@@ -233,6 +234,29 @@ def _install_dossier_routes(app: FastAPI, RuntimeDep, get_queue, caller) -> None
         return Accepted(dossier_code=record.code, job_id=job.id,
                         status_url=str(request.url_for("dossier_status", code=record.code)))
 
+    @app.get("/dossiers/{code}/form.pdf", response_class=Response)
+    def front_desk_form_pdf(code: str, runtime: RuntimeDep, user: caller(Permission.UPLOAD),
+                            applicant: Annotated[str, Query(max_length=200, description="Applicant's name (default: "
+                                                            "the enterprise name read from the papers).")] = "",
+                            identifier: Annotated[str, Query(max_length=64, description="Enterprise code or personal "
+                                                             "id (default: the one read).")] = "",
+                            address: Annotated[str, Query(max_length=300, description="Applicant's address.")] = "",
+                            confirmed: Annotated[bool, Query(description="A person has checked a verdict the classifier "
+                                                             "marked needs_review.")] = False) -> Response:
+        """Mẫu 01 (receipt and promised date) for a complete dossier, Mẫu 02 (request to supplement, listing
+        exactly what is missing) for an incomplete one; 409 until it is digitized, or while its verdict
+        needs a person's review and `confirmed` is not set."""
+        from sohoa.forms.receipt import Applicant, DeskInfo
+        from sohoa.front_desk import front_desk_form
+
+        form = front_desk_form(runtime.database, runtime.engines.catalog, code, Applicant(applicant, identifier, address),
+                               DeskInfo(desk=runtime.config.organisation.upper()), f"api:{user.name}", confirmed)
+        return Response(form.pdf, media_type="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="{code}-{form.form}.pdf"', "X-Sohoa-Form": form.form})
+
+
+
+def _install_dossier_routes(app: FastAPI, RuntimeDep, caller) -> None:  # noqa: N803 - a type alias
     @app.get("/dossiers", response_model=list[DossierHitView])
     def find_dossiers(request: Request, runtime: RuntimeDep, user: caller(Permission.SEARCH),
                       q: Annotated[str, Query(max_length=200, description="Words that must all be on one page "
@@ -264,26 +288,6 @@ def _install_dossier_routes(app: FastAPI, RuntimeDep, get_queue, caller) -> None
         report = record.report if user.may(Permission.READ_REPORT) else status_summary(record.report)
         return DossierStatusView(dossier_code=record.code, procedure_code=record.procedure_code, status=int(record.status),
                                  status_name=record.status.vietnamese, error=record.error, report=report)
-
-    @app.get("/dossiers/{code}/form.pdf", response_class=Response)
-    def front_desk_form_pdf(code: str, runtime: RuntimeDep, user: caller(Permission.UPLOAD),
-                            applicant: Annotated[str, Query(max_length=200, description="Applicant's name (default: "
-                                                            "the enterprise name read from the papers).")] = "",
-                            identifier: Annotated[str, Query(max_length=64, description="Enterprise code or personal "
-                                                             "id (default: the one read).")] = "",
-                            address: Annotated[str, Query(max_length=300, description="Applicant's address.")] = "",
-                            confirmed: Annotated[bool, Query(description="A person has checked a verdict the classifier "
-                                                             "marked needs_review.")] = False) -> Response:
-        """Mẫu 01 (receipt and promised date) for a complete dossier, Mẫu 02 (request to supplement, listing
-        exactly what is missing) for an incomplete one; 409 until it is digitized, or while its verdict
-        needs a person's review and `confirmed` is not set."""
-        from sohoa.forms.receipt import Applicant, DeskInfo
-        from sohoa.front_desk import front_desk_form
-
-        form = front_desk_form(runtime.database, runtime.engines.catalog, code, Applicant(applicant, identifier, address),
-                               DeskInfo(desk=runtime.config.organisation.upper()), f"api:{user.name}", confirmed)
-        return Response(form.pdf, media_type="application/pdf",
-                        headers={"Content-Disposition": f'inline; filename="{code}-{form.form}.pdf"', "X-Sohoa-Form": form.form})
 
     @app.get("/dossiers/{code}/access-log", response_model=list[AccessView])
     def dossier_access_log(code: str, runtime: RuntimeDep, user: caller(Permission.READ_ACCESS_LOG),
