@@ -130,7 +130,7 @@ def log_filing_code(code: str | None) -> str:
 
 def describe_request(method: str, path: str) -> str:
     """``METHOD path`` for a log entry, cut to 200 characters (the path is the caller's)."""
-    where = f"{method} {path}"
+    where = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", f"{method} {path}")
     return where if len(where) <= 200 else where[:199] + "…"
 
 

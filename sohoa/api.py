@@ -29,7 +29,7 @@ from sohoa.access import (NotAuthenticated, Permission, Principal, authenticate,
                           logged_access)
 from sohoa.archive import IntegrityError, ObjectMissing, StorageError
 from sohoa.config import Config
-from sohoa.errors import InputRejected, SohoaError
+from sohoa.errors import InputRejected, InvalidQuery, SohoaError
 from sohoa.service import (Runtime, accept_upload, archive_lookup, build_runtime, download_verified, open_artifact,
                            presign_artifact, status_summary)
 
@@ -38,6 +38,7 @@ MAX_UPLOAD_BYTES = 300 * 1024 * 1024
 MAX_REQUEST_BYTES = 1024 * 1024 * 1024
 """Largest request body announced by Content-Length for an upload or verification (several files)."""
 _SAFE_NAME = re.compile(r"[^\w.\-() ]+", re.UNICODE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class Accepted(BaseModel):
@@ -152,8 +153,13 @@ def _caller_dependency(get_runtime):
             code = request.path_params.get("code") if route is not None and route.path.startswith("/dossiers/") else None
             where = describe_request(request.method, request.url.path)
             # `credentials` only declares the scheme in the OpenAPI document; the header is read the middleware's way
-            principal = authenticate(runtime.database, _bearer_token(request.scope["headers"]), where, code)
-            return authorize(runtime.database, principal, permission, where, code)
+            token = _logged_token(runtime.database, request.scope["headers"], where, code)
+            principal = authorize(runtime.database, authenticate(runtime.database, token, where, code), permission, where, code)
+            if any(_CONTROL.search(value) for value in request.path_params.values()):  # PostgreSQL refuses NUL in text
+                runtime.database.record_event(actor=f"api:{principal.name}", action=str(permission),
+                                              outcome=f"refused: control characters in the path ({where})")
+                raise InvalidQuery("the path holds control characters")
+            return principal
 
         return Annotated[Principal, Depends(dependency)]
 
@@ -187,11 +193,14 @@ class _RefuseBeforeTheBody:
         await self.app(scope, receive, send)
 
     async def _check(self, scope, permission: Permission, where: str) -> None:
+        database = (await run_in_threadpool(self.get_runtime)).database
         length = dict(scope["headers"]).get(b"content-length", b"0")
         if length.isdigit() and int(length) > MAX_REQUEST_BYTES:
-            raise RequestTooLarge(f"the request is {int(length)} bytes; at most {MAX_REQUEST_BYTES} are accepted")
-        token = _bearer_token(scope["headers"])
-        database = (await run_in_threadpool(self.get_runtime)).database
+            error = RequestTooLarge(f"the request is {int(length)} bytes; at most {MAX_REQUEST_BYTES} are accepted")
+            await run_in_threadpool(database.record_event, actor="api:?", action=str(permission),
+                                    outcome=f"refused: {error} ({where})")
+            raise error
+        token = await run_in_threadpool(_logged_token, database, scope["headers"], where, None)
         principal = await run_in_threadpool(authenticate, database, token, where)
         await run_in_threadpool(authorize, database, principal, permission, where)
 
@@ -203,6 +212,16 @@ def _bearer_token(headers: list[tuple[bytes, bytes]]) -> str | None:
         raise NotAuthenticated("several Authorization headers: send exactly one")
     scheme, _, token = (values[0].decode("latin-1") if values else "").partition(" ")
     return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def _logged_token(database, headers: list[tuple[bytes, bytes]], where: str, code: str | None) -> str | None:
+    """`_bearer_token`, with a refusal (several Authorization headers) logged like any other."""
+    try:
+        return _bearer_token(headers)
+    except NotAuthenticated as error:
+        database.record_event(actor="api:?", action="authenticate", outcome=f"refused: {error} ({where})",
+                              dossier_code=log_filing_code(code))
+        raise
 
 
 class RequestTooLarge(SohoaError):
@@ -296,10 +315,11 @@ def _install_dossier_routes(app: FastAPI, RuntimeDep, caller) -> None:  # noqa: 
                            ) -> list[AccessView]:
         """Who accessed the dossier, oldest first (reading it is logged too, as ``access-log``)."""
         with logged_access(runtime.database, code, f"api:{user.name}", "access-log"):
-            runtime.database.get_dossier(code)
+            runtime.database.get_dossier(code)  # the page is taken before this read is logged
+            entries = runtime.database.access_log(code, after_id=after_id, limit=limit)
         return [AccessView(id=e.id, accessed_at=e.accessed_at.isoformat(), actor=e.actor, action=e.action,
                            object_key=e.object_key, outcome=e.outcome, event_hash=e.event_hash)
-                for e in runtime.database.access_log(code, after_id=after_id, limit=limit)]
+                for e in entries]
 
 
 

@@ -51,7 +51,9 @@ def _form(database: Database, catalog: Catalog, code: str, applicant: Applicant,
         raise DossierNotReady(f"dossier {code}: not digitized yet (status {int(record.status)} "
                               f"{record.status.vietnamese}); try again when its report is there")
     verdict = ChecklistVerdict.model_validate(record.report["checklist"])
-    if verdict.decision == "needs_review" and not confirmed:
+    # a report from before verdicts had a decision reads as "complete" by default: a person must look
+    unsure = verdict.decision == "needs_review" or "decision" not in record.report["checklist"]
+    if unsure and not confirmed:
         pages = ", ".join(str(page + 1) for page in verdict.review_pages) or "-"
         raise DossierNotReady(f"dossier {code}: the checklist needs a person's review first (pages {pages}); "
                               "check the papers, then ask again with confirmation")
@@ -68,10 +70,13 @@ def _form(database: Database, catalog: Catalog, code: str, applicant: Applicant,
 
 
 def _with_extracted_defaults(applicant: Applicant, verdict: ChecklistVerdict) -> Applicant:
-    names = [d.enterprise_name for d in verdict.documents if d.enterprise_name]
-    codes = [d.enterprise_code for d in verdict.documents if d.enterprise_code]
-    return Applicant(name=applicant.name or (names[0] if names else "(chưa ghi)"),
-                     identifier=applicant.identifier or (codes[0] if codes else ""),
+    """Name and code from one and the same checklist document, the earliest component first (the
+    application form, then the registration): never a contract partner's or an unexpected paper's."""
+    documents = sorted((d for d in verdict.documents if d.position is not None and d.enterprise_name),
+                       key=lambda d: d.position)
+    source = documents[0] if documents else None
+    return Applicant(name=applicant.name or (source.enterprise_name if source else "(chưa ghi)"),
+                     identifier=applicant.identifier or (source.enterprise_code if source else ""),
                      address=applicant.address, phone=applicant.phone, email=applicant.email)
 
 

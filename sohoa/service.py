@@ -108,13 +108,21 @@ def presign_artifact(runtime: Runtime, code: str, key: str, actor: str,
 
 
 def status_summary(report: dict | None) -> dict | None:
-    """What a role without `read-report` sees of a report: the checklist verdict without the documents'
-    extracted fields; no page text, no object keys."""
+    """What a role without `read-report` sees of a report: the checklist verdict, without anything read
+    from the papers (page text, extracted fields, titles of unexpected papers) and without object keys."""
     if report is None:
         return None
-    checklist = {k: v for k, v in (report.get("checklist") or {}).items() if k != "documents"}
+    checklist = report.get("checklist") or {}
+    summary = {key: checklist[key] for key in _VERDICT_KEYS if key in checklist}
+    summary["unexpected"] = [{"pages": paper.get("pages", [])} for paper in checklist.get("unexpected", [])]
+    summary["components"] = [{key: component.get(key) for key in ("position", "name", "required", "present", "confidence")}
+                             for component in checklist.get("components", [])]
     return {"schema_version": report.get("schema_version"), "dossier_code": report.get("dossier_code"),
-            "procedure_code": report.get("procedure_code"), "variant": report.get("variant"), "checklist": checklist}
+            "procedure_code": report.get("procedure_code"), "variant": report.get("variant"), "checklist": summary}
+
+
+_VERDICT_KEYS = ("complete", "present_positions", "missing_positions", "missing_optional_positions", "decision",
+                 "confidence", "high_confidence", "review_pages")
 
 
 def _signer(config: Config) -> tuple[CopySigner, bool]:

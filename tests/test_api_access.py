@@ -118,11 +118,13 @@ def test_the_front_desk_and_auditors_see_the_checklist_but_not_the_page_text(ser
                        files=[("files", ("a.jpg", sample_files()[0].read_bytes(), "image/jpeg"))]).json()["dossier_code"]
     report = make_report(code)
     report["pages"][0]["text"] = "CCCD số 079123456789"
+    report["checklist"]["unexpected"] = [{"pages": [0], "title": "CCCD số 079123456789", "document_type": None}]
     runtime.database.save_report(code, report)
     for role in (Role.INTAKE, Role.AUDITOR):
         seen = client.get(f"/dossiers/{code}", headers=tokens[role]).json()["report"]
         assert seen["checklist"]["missing_positions"] == [3] and "documents" not in seen["checklist"]
         assert "079123456789" not in str(seen) and "pages" not in seen and "components" not in seen
+        assert seen["checklist"]["unexpected"] == [{"pages": [0]}]
     full = client.get(f"/dossiers/{code}", headers=tokens[Role.SPECIALIST]).json()["report"]
     assert full["pages"][0]["text"] == "CCCD số 079123456789"
 
@@ -155,6 +157,9 @@ def test_the_front_desk_prints_mau_01_or_mau_02_from_the_verdict(service):
     runtime.database.save_report(code, report)
     unsure = client.get(form, headers=tokens[Role.INTAKE])
     assert unsure.status_code == 409 and "review" in unsure.json()["detail"] and "pages 2" in unsure.json()["detail"]
+    del report["checklist"]["decision"]  # a report from before verdicts had a decision
+    runtime.database.save_report(code, report)
+    assert client.get(form, headers=tokens[Role.INTAKE]).status_code == 409
     receipt = client.get(form, params={"confirmed": True}, headers=tokens[Role.INTAKE])
     assert receipt.headers["x-sohoa-form"] == "mau-01" and "hẹn trả kết quả" in text_of(receipt).lower()
     assert client.get(form, headers=tokens[Role.SPECIALIST]).status_code == 403
@@ -187,6 +192,12 @@ def test_the_access_log_is_read_in_pages(service):
     following = client.get(f"/dossiers/{code}/access-log", params={"limit": 2, "after_id": first[-1]["id"]},
                            headers=tokens[Role.AUDITOR]).json()
     assert len(first) == 2 and following and following[0]["id"] > first[-1]["id"]
+    everything = client.get(f"/dossiers/{code}/access-log", params={"limit": 1000}, headers=tokens[Role.AUDITOR]).json()
+    after_the_last = client.get(f"/dossiers/{code}/access-log", params={"after_id": everything[-1]["id"]},
+                                headers=tokens[Role.AUDITOR]).json()
+    # each read adds its own entry after taking its page: the next page holds just that one, shorter than
+    # `limit`, which is where a client stops
+    assert [(e["actor"], e["action"]) for e in after_the_last] == [("api:auditor-01", "access-log")]
 
 
 def test_separator_sheets_are_logged(service):
@@ -284,3 +295,12 @@ def test_the_body_guard_holds_behind_a_proxy_prefix_and_against_doubled_headers(
     assert answer.status_code == 401 and "several Authorization headers" in answer.json()["detail"] and len(sent) <= 1
     huge = client.post("/dossiers", content=b"x", headers={**multipart, **tokens[Role.INTAKE], "Content-Length": str(2 << 30)})
     assert huge.status_code == 413
+    outcomes = [e.outcome for e in runtime.database.iter_access_log() if e.actor == "api:?"]
+    assert any("several Authorization headers" in o for o in outcomes) and any("at most 1073741824" in o for o in outcomes)
+
+
+def test_control_characters_in_the_path_are_refused_before_any_lookup(service):
+    runtime, client, tokens, code = service
+    answer = client.get(f"/dossiers/{code}%00", headers=tokens[Role.SPECIALIST])
+    assert answer.status_code == 422 and "control characters" in answer.json()["detail"]
+    assert any("\\x00" in e.outcome for e in runtime.database.iter_access_log() if e.actor == "api:specialist-01")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, select
+from sqlalchemy import Connection, and_, exists, func, select
 
 from sohoa.db.records import DossierStatus
 from sohoa.db.schema import dossiers, page_texts
@@ -85,20 +85,25 @@ class SearchMixin:
                   .order_by(dossiers.c.received_at.desc(), dossiers.c.code.desc()).offset(offset).limit(limit))
         with self._read("search dossiers") as connection:
             found = connection.execute(chosen).all()
-            pages = connection.execute(
-                select(page_texts.c.dossier_code, page_texts.c.page_index, page_texts.c.position,
-                       page_texts.c.document_type, page_texts.c.text)
-                .where(page_texts.c.dossier_code.in_([row.code for row in found]), matching)
-                .order_by(page_texts.c.dossier_code, page_texts.c.page_index)
-            ).all() if terms and found else []
+            pages = connection.execute(_first_matching_pages([row.code for row in found], matching, pages_per_dossier)
+                                       ).all() if terms and found else []
         by_dossier: dict[str, list] = {}
         for page in pages:
-            kept = by_dossier.setdefault(page.dossier_code, [])
-            if len(kept) < pages_per_dossier:
-                kept.append(page)
+            by_dossier.setdefault(page.dossier_code, []).append(page)
         hits = []
         for row in found:
             summary_values = (row.code, row.procedure_code, DossierStatus(row.status), row.received_at)
             hits += [PageHit(*summary_values, page.page_index, page.position, page.document_type, page.text)
                      for page in by_dossier.get(row.code, ())] or [PageHit(*summary_values, None, None, None, "")]
         return hits
+
+
+def _first_matching_pages(codes: list[str], matching, per_dossier: int):
+    """The first `per_dossier` matching pages of each dossier, ranked in the database (a common word may
+    match thousands of pages, whose text must not all be read)."""
+    rank = func.row_number().over(partition_by=page_texts.c.dossier_code, order_by=page_texts.c.page_index)
+    ranked = (select(page_texts.c.dossier_code, page_texts.c.page_index, page_texts.c.position,
+                     page_texts.c.document_type, page_texts.c.text, rank.label("rank"))
+              .where(page_texts.c.dossier_code.in_(codes), matching).subquery())
+    return (select(ranked.c.dossier_code, ranked.c.page_index, ranked.c.position, ranked.c.document_type, ranked.c.text)
+            .where(ranked.c.rank <= per_dossier).order_by(ranked.c.dossier_code, ranked.c.page_index))
