@@ -74,7 +74,8 @@ def list_users(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.
     """Every API user, their role, what the role may do, and whether they are revoked."""
     users = _database().list_api_users()
     rows = [{"name": u.name, "role": u.role, "permissions": sorted(GRANTS[Role(u.role)]),
-             "created_at": u.created_at.isoformat(), "revoked_at": u.revoked_at.isoformat() if u.revoked_at else None}
+             "created_at": u.created_at.isoformat(), "revoked_at": u.revoked_at.isoformat() if u.revoked_at else None,
+             "token_rotated_at": u.token_rotated_at.isoformat() if u.token_rotated_at else None}
             for u in users]
     if as_json:
         typer.echo(json.dumps(rows, indent=1))

@@ -243,6 +243,8 @@ def test_users_cli_issues_rotates_and_revokes_tokens_and_stores_only_digests(tmp
     new_token = rotated.stdout.strip().splitlines()[-1]
     assert database.find_api_user(token_digest(token)) is None
     assert database.find_api_user(token_digest(new_token)) == ("mot-cua-01", "intake")
+    account = database.list_api_users()[0]
+    assert account.token_rotated_at is not None and account.created_at < account.token_rotated_at
     assert runner.invoke(cli_app, ["users", "revoke", "mot-cua-01"]).exit_code == 0
     assert database.find_api_user(token_digest(new_token)) is None
     log = [(e.actor.startswith("cli:"), e.action) for e in database.iter_access_log()]

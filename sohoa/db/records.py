@@ -194,6 +194,8 @@ class ApiUserRecord:
     role: str
     """Role: intake, specialist, auditor or admin (``sohoa.access.Role``)."""
     created_at: datetime
-    """When the account (or its current token) was issued; timezone-aware, UTC."""
+    """When the account was added; timezone-aware, UTC."""
     revoked_at: datetime | None
     """When it was revoked; None while the token is valid."""
+    token_rotated_at: datetime | None = None
+    """When the current token replaced an earlier one; None if it is the first."""

@@ -193,12 +193,14 @@ api_users = Table(
     Column("token_sha256", String(64), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("revoked_at", UTCDateTime, nullable=True),
+    Column("token_rotated_at", UTCDateTime, nullable=True),
     CheckConstraint("role IN ('intake', 'specialist', 'auditor', 'admin')", name="role"),
     UniqueConstraint("name"),
     UniqueConstraint("token_sha256"),
 )
 """People and services allowed to call the API (migration 0003): a role (``sohoa.access.Role``) and the
-SHA-256 of their token; the token itself is never stored. A revoked row stays, so the log's names resolve."""
+SHA-256 of their token; the token itself is never stored. A revoked row stays, so the log's names resolve.
+``token_rotated_at`` (migration 0005) is when the current token replaced an earlier one."""
 
 page_texts = Table(
     "page_texts",

@@ -39,7 +39,7 @@ class UserAccountsMixin:
             if isinstance(error.__cause__, IntegrityError):
                 raise UserError(f"user {name}: already exists (revoked names are not reused)") from error
             raise
-        return ApiUserRecord(name, str(role), now, None)
+        return ApiUserRecord(name, str(role), now, None, None)
 
     def find_api_user(self, token_sha256: str) -> tuple[str, str] | None:
         """(name, role) of the valid account holding the token with this digest, else None."""
@@ -52,7 +52,7 @@ class UserAccountsMixin:
 
     def replace_api_token(self, name: str, token_sha256: str) -> None:
         """Give a valid account a new token; the old one stops working at once."""
-        self._change_api_user(name, token_sha256=token_sha256, created_at=self._clock())
+        self._change_api_user(name, token_sha256=token_sha256, token_rotated_at=self._clock())
 
     def revoke_api_user(self, name: str) -> None:
         """Revoke an account: its token stops working; the row stays for the log."""
@@ -62,8 +62,8 @@ class UserAccountsMixin:
         """Every account, valid and revoked, by name."""
         with self._read("list API users") as connection:
             rows = connection.execute(
-                select(api_users.c.name, api_users.c.role, api_users.c.created_at, api_users.c.revoked_at)
-                .order_by(api_users.c.name)
+                select(api_users.c.name, api_users.c.role, api_users.c.created_at, api_users.c.revoked_at,
+                       api_users.c.token_rotated_at).order_by(api_users.c.name)
             ).all()
         return [ApiUserRecord(**row._asdict()) for row in rows]
 
