@@ -140,6 +140,8 @@ def create_app(runtime: Runtime | None = None, queue=None) -> FastAPI:
     return app
 
 
+_CHECKED = "sohoa_checked"
+"""Key of the request state holding ``(permission, principal)`` once `_RefuseBeforeTheBody` let a caller through."""
 _bearer = HTTPBearer(auto_error=False, description="An API token from `sohoa users add NAME --role ROLE`.")
 
 
@@ -152,9 +154,14 @@ def _caller_dependency(get_runtime):
             route = request.scope.get("route")
             code = request.path_params.get("code") if route is not None and route.path.startswith("/dossiers/") else None
             where = describe_request(request.method, request.url.path)
-            # `credentials` only declares the scheme in the OpenAPI document; the header is read the middleware's way
-            token = _logged_token(runtime.database, request.scope["headers"], where, code)
-            principal = authorize(runtime.database, authenticate(runtime.database, token, where, code), permission, where, code)
+            checked = request.scope.get("state", {}).get(_CHECKED)  # by `_RefuseBeforeTheBody`, for this request
+            if checked is not None and checked[0] == permission:
+                principal = checked[1]
+            else:
+                # `credentials` only declares the scheme in the OpenAPI document; the header is read the middleware's way
+                token = _logged_token(runtime.database, request.scope["headers"], where, code)
+                principal = authorize(runtime.database, authenticate(runtime.database, token, where, code), permission,
+                                      where, code)
             if any(_CONTROL.search(value) for value in request.path_params.values()):  # PostgreSQL refuses NUL in text
                 runtime.database.record_event(actor=f"api:{principal.name}", action=str(permission),
                                               outcome=f"refused: control characters in the path ({where})")
@@ -170,8 +177,9 @@ class _RefuseBeforeTheBody:
     """Checks the token and permission of the routes that take large bodies before any byte is read.
 
     FastAPI reads a multipart body before it runs a route's dependencies, so without this an anonymous
-    caller could make the server receive 300 MB before hearing 401. The route's own dependency checks
-    again (and logs the allowed call); a refusal here is logged by `authenticate`/`authorize`.
+    caller could make the server receive 300 MB before hearing 401. The principal it lets through is
+    left in the request's state for the route's own dependency, which checks the token itself only when
+    this did not; a refusal here is logged by `authenticate`/`authorize`.
     """
 
     GUARDED = {("POST", "/dossiers"): Permission.UPLOAD, ("POST", "/verify"): Permission.VERIFY}
@@ -186,13 +194,14 @@ class _RefuseBeforeTheBody:
         permission = self.GUARDED.get((scope.get("method"), route_path)) if scope["type"] == "http" else None
         if permission is not None:
             try:
-                await self._check(scope, permission, describe_request(scope["method"], path))
+                principal = await self._check(scope, permission, describe_request(scope["method"], path))
             except SohoaError as error:
                 await _error_response(error)(scope, receive, send)
                 return
+            scope.setdefault("state", {})[_CHECKED] = (permission, principal)
         await self.app(scope, receive, send)
 
-    async def _check(self, scope, permission: Permission, where: str) -> None:
+    async def _check(self, scope, permission: Permission, where: str) -> Principal:
         database = (await run_in_threadpool(self.get_runtime)).database
         length = dict(scope["headers"]).get(b"content-length", b"0")
         if length.isdigit() and int(length) > MAX_REQUEST_BYTES:
@@ -202,7 +211,7 @@ class _RefuseBeforeTheBody:
             raise error
         token = await run_in_threadpool(_logged_token, database, scope["headers"], where, None)
         principal = await run_in_threadpool(authenticate, database, token, where)
-        await run_in_threadpool(authorize, database, principal, permission, where)
+        return await run_in_threadpool(authorize, database, principal, permission, where)
 
 
 def _bearer_token(headers: list[tuple[bytes, bytes]]) -> str | None:
@@ -230,8 +239,13 @@ class RequestTooLarge(SohoaError):
     http_status = 413
 
 
+def _answer(status: int, kind: str, message: str) -> JSONResponse:
+    """The JSON body of every error: ``{"error": kind, "detail": message}``."""
+    return JSONResponse(status_code=status, content={"error": kind, "detail": message})
+
+
 def _error_response(error: SohoaError) -> JSONResponse:
-    response = JSONResponse(status_code=error.http_status, content={"error": type(error).__name__, "detail": str(error)})
+    response = _answer(error.http_status, type(error).__name__, str(error))
     if error.http_status == 401:
         response.headers["WWW-Authenticate"] = "Bearer"
     return response
@@ -338,8 +352,8 @@ def _install_artifact_routes(app: FastAPI, RuntimeDep, caller) -> None:  # noqa:
                 expires_s: Annotated[int, Query(ge=1, le=900)] = 300) -> dict:
         """A short-lived direct download URL from object storage (logged as ``presign``); the client must
         check the SHA-256 returned here (also sent by the server as x-amz-meta-sha256)."""
-        url = presign_artifact(runtime, code, key, actor=f"api:{user.name}", expires=timedelta(seconds=expires_s))
-        return {"url": url, "expires_in": expires_s, "sha256": runtime.database.find_artifact(code, key).sha256}
+        url, sha256 = presign_artifact(runtime, code, key, actor=f"api:{user.name}", expires=timedelta(seconds=expires_s))
+        return {"url": url, "expires_in": expires_s, "sha256": sha256}
 
     @app.get("/dossiers/{code}/artifacts/{key:path}", name="download_artifact", response_class=FileResponse)
     def download_artifact(code: str, key: str, runtime: RuntimeDep, user: caller(Permission.DOWNLOAD)) -> FileResponse:
@@ -416,24 +430,21 @@ def _save_upload(upload: UploadFile, directory: Path, index: int) -> Path:
 
 
 def _install_error_handlers(app: FastAPI) -> None:
-    def answer(status: int, kind: str, message: str) -> JSONResponse:
-        return JSONResponse(status_code=status, content={"error": kind, "detail": message})
-
     @app.exception_handler(SohoaError)
     async def core_error(_: Request, error: SohoaError) -> JSONResponse:
         return _error_response(error)
 
     @app.exception_handler(ObjectMissing)
     async def missing(_: Request, error: ObjectMissing) -> JSONResponse:
-        return answer(404, "ObjectMissing", str(error))
+        return _answer(404, "ObjectMissing", str(error))
 
     @app.exception_handler(IntegrityError)
     async def corrupt(_: Request, error: IntegrityError) -> JSONResponse:
-        return answer(500, "IntegrityError", str(error))
+        return _answer(500, "IntegrityError", str(error))
 
     @app.exception_handler(StorageError)
     async def unavailable(_: Request, error: StorageError) -> JSONResponse:
-        return answer(503, "StorageUnavailable", str(error))
+        return _answer(503, "StorageUnavailable", str(error))
 
 
 __all__ = ["create_app"]

@@ -16,6 +16,7 @@ A page whose confidence is below `REVIEW_THRESHOLD` is marked "review" instead o
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -33,7 +34,6 @@ _NATIONAL_MOTTO = ("cong hoa xa hoi chu nghia viet nam", "doc lap tu do hanh phu
 _HEAD_LINES = 25
 _TITLE_MIN_RATIO = 0.82
 _PAGE_NUMBER = re.compile(r"\b(?:trang|tang|trag)\s*(\d{1,2})\s+(\d{1,2})\b")  # folded "Trang 2/3" -> "trang 2 3"
-_NUMBER_LINE = re.compile(r"(?:^|\s)so\s*[:;]\s*\S")
 
 REVIEW_THRESHOLD = 0.3
 """Below this confidence a page is marked 'review' instead of guessed."""
@@ -83,7 +83,6 @@ class PageAssignment:
 @dataclass(frozen=True)
 class _Cues:
     motto: bool
-    number_line: bool
     page_number: tuple[int, int] | None
     title_scores: dict[str, float]
     title: str
@@ -207,7 +206,8 @@ def extract_documents(assignments: tuple[PageAssignment, ...], pages: tuple[Page
 
 
 def _cues(text: str, known_types: dict[str, DocumentType]) -> _Cues:
-    lines = [fold_diacritics(line) for line in text.splitlines() if line.strip()]
+    raw = [line for line in text.splitlines() if line.strip()]
+    lines = [fold_diacritics(line) for line in raw]
     head = lines[:_HEAD_LINES]
     tail = " ".join(lines[-3:])
     numbering = None
@@ -217,13 +217,15 @@ def _cues(text: str, known_types: dict[str, DocumentType]) -> _Cues:
         if 1 <= k <= n <= 50:
             numbering = (k, n)
     # Titles are printed in capitals: a phrase inside a lower-case sentence is a mention, not a title.
-    raw = [line for line in text.splitlines() if line.strip()][:_HEAD_LINES]
-    capital = [fold_diacritics(line) for line in raw if _mostly_capitals(line)]
+    capital = [folded for line, folded in zip(raw[:_HEAD_LINES], head) if _mostly_capitals(line)]
     candidates = capital + [f"{a} {b}" for a, b in zip(capital, capital[1:])]
-    scores = {doc.id: max((_best_ratio(fold_diacritics(p), candidates) for p in doc.title_phrases), default=0.0)
+    scores = {doc.id: max((_best_ratio(_fold_phrase(p), candidates) for p in doc.title_phrases), default=0.0)
               for doc in known_types.values()}
-    return _Cues(motto=_has_motto(head[:8]), number_line=any(_NUMBER_LINE.search(line) for line in head[:8]),
-                 page_number=numbering, title_scores=scores, title=_title_line(text))
+    return _Cues(motto=_has_motto(head[:8]), page_number=numbering, title_scores=scores, title=_title_line(text))
+
+
+_fold_phrase = functools.lru_cache(maxsize=4096)(fold_diacritics)
+"""Catalogue title phrases, folded once rather than on every page."""
 
 
 def _mostly_capitals(line: str) -> bool:

@@ -110,11 +110,9 @@ def process(
 def status(code: Annotated[str, typer.Argument(help="Dossier code.")],
            as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Show a dossier's status and checklist."""
-    from sohoa.db import Database
+    from sohoa.db import open_database
 
-    config = Config.from_env()
-    database = Database(config.database_url)
-    database.upgrade()
+    database = open_database(Config.from_env().database_url)
     record = database.get_dossier(code)
     database.record_access(code, f"cli:{_user()}", "status", None, "ok")
     if as_json:
@@ -134,11 +132,10 @@ def search(query: Annotated[str, typer.Argument(help="Words that must all be on 
            offset: Annotated[int, typer.Option(min=0, max=10_000, help="Dossiers to skip (next page).")] = 0,
            as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Find digitized dossiers by the words on their pages, procedure, status and reception day."""
-    from sohoa.db import VIETNAM_TIME, Database, DossierStatus
+    from sohoa.db import VIETNAM_TIME, DossierStatus, open_database
     from sohoa.search import SearchRequest, search_dossiers
 
-    database = Database(Config.from_env().database_url)
-    database.upgrade()
+    database = open_database(Config.from_env().database_url)
     request = SearchRequest(query, procedure, DossierStatus(status) if status else None,
                             received_from.date() if received_from else None, received_to.date() if received_to else None, limit, offset)
     hits = search_dossiers(database, request, f"cli:{_user()}")
@@ -164,13 +161,12 @@ def form(code: Annotated[str, typer.Argument(help="Dossier code.")],
          confirmed: Annotated[bool, typer.Option(help="A person has checked a verdict marked needs_review.")] = False) -> None:
     """Print the front desk's form: Mẫu 01 (receipt) if the dossier is complete, else Mẫu 02 (what to supplement)."""
     from sohoa.catalog import load_catalog
-    from sohoa.db import Database
+    from sohoa.db import open_database
     from sohoa.forms.receipt import Applicant, DeskInfo
     from sohoa.front_desk import front_desk_form
 
     config = Config.from_env()
-    database = Database(config.database_url)
-    database.upgrade()
+    database = open_database(config.database_url)
     made = front_desk_form(database, load_catalog(), code, Applicant(applicant, identifier, address),
                            DeskInfo(desk=config.organisation.upper()), f"cli:{_user()}", confirmed)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -196,12 +192,10 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
 
 
 def _verify_lookup():
-    from sohoa.db import Database
+    from sohoa.db import open_database
     from sohoa.service import archive_lookup
 
-    database = Database(Config.from_env().database_url)
-    database.upgrade()
-    return archive_lookup(database)
+    return archive_lookup(open_database(Config.from_env().database_url))
 
 
 def _mount_verify() -> None:

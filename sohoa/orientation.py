@@ -65,22 +65,24 @@ def estimate_skew(grey: np.ndarray, max_degrees: float, around: float | None = N
     _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     angles = np.arange(-max_degrees, max_degrees + 1e-6, 0.5)
     if around is not None:
-        angles = angles[np.abs(angles - around) <= 1.0 + 1e-6] if np.any(np.abs(angles - around) <= 1.0 + 1e-6) else angles
+        near = np.abs(angles - around) <= 1.0 + 1e-6
+        if near.any():
+            angles = angles[near]
     best = _best_angle(ink, angles)
     return round(_best_angle(ink, np.arange(best - 0.5, best + 0.5 + 1e-6, 0.05)), 2)
 
 
 def _best_angle(ink: np.ndarray, angles: np.ndarray) -> float:
+    return float(max(angles, key=lambda angle: _row_sharpness(ink, float(angle))))
+
+
+def _row_sharpness(ink: np.ndarray, angle: float) -> float:
+    """How sharp the row profile of `ink` turned by `angle` degrees is (sum of squared row-to-row steps)."""
     height, width = ink.shape
-    centre = (width / 2, height / 2)
-
-    def sharpness(angle: float) -> float:
-        matrix = cv2.getRotationMatrix2D(centre, angle, 1.0)
-        rotated = cv2.warpAffine(ink, matrix, (width, height), flags=cv2.INTER_NEAREST)
-        profile = cv2.reduce(rotated, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel().astype(np.float64)
-        return float(np.square(np.diff(profile)).sum())
-
-    return float(max(angles, key=sharpness))
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
+    rotated = cv2.warpAffine(ink, matrix, (width, height), flags=cv2.INTER_NEAREST)
+    profile = cv2.reduce(rotated, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel().astype(np.float64)
+    return float(np.square(np.diff(profile)).sum())
 
 
 def _text_ink(grey: np.ndarray, dpi: float) -> np.ndarray:
@@ -95,13 +97,9 @@ def _text_ink(grey: np.ndarray, dpi: float) -> np.ndarray:
 
 def _profile_sharpness(ink: np.ndarray, angles: np.ndarray) -> tuple[float, float]:
     """The sharpest row-profile over the angles, and its angle."""
-    height, width = ink.shape
     best, best_angle = 0.0, 0.0
     for angle in angles:
-        matrix = cv2.getRotationMatrix2D((width / 2, height / 2), float(angle), 1.0)
-        rotated = cv2.warpAffine(ink, matrix, (width, height), flags=cv2.INTER_NEAREST)
-        profile = cv2.reduce(rotated, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel().astype(np.float64)
-        value = float(np.square(np.diff(profile)).sum())
+        value = _row_sharpness(ink, float(angle))
         if value > best:
             best, best_angle = value, float(angle)
     return best, best_angle

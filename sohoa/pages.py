@@ -86,7 +86,7 @@ def process_page(source: PageSource, work_dir: Path, settings: PageSettings) -> 
         scale = ocr_scale(prepared.dpi, settings.prepare)
         ocr = engine.recognize(prepared.ocr_image, prepared.dpi * scale, work_dir)
         prepared.ocr_image.unlink(missing_ok=True)
-        if scale != 1:  # boxes in page pixels; the layout keeps the OCR image's and the PDF renderer scales it
+        if scale != 1:  # boxes in page pixels; the layout stays in the OCR image's (`OcrPage.layout_dpi`)
             ocr = dataclasses.replace(ocr, words=tuple(
                 dataclasses.replace(word, box=tuple(round(v / scale) for v in word.box)) for word in ocr.words))
     read_at = time.perf_counter()

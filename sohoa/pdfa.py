@@ -53,26 +53,16 @@ def render_page_pdf(page: PreparedPage, ocr: OcrPage | None, work_dir: Path) -> 
     if page.mask is None and not with_text:
         _image_only_page(page.image, page.dpi, out)
         return out
+    # OCR may have read a downsampled copy (`sohoa.prepare.ocr_scale`): its layout is in that copy's pixels
+    layout_dpi = (ocr.layout_dpi or page.dpi) if with_text else page.dpi
     if page.mask is None:
-        Fpdf2PdfRenderer(ocr.layout, _layout_dpi(page, ocr.layout, page.image), _font_manager(), invisible_text=True,
-                         image=page.image).render(out)
+        Fpdf2PdfRenderer(ocr.layout, layout_dpi, _font_manager(), invisible_text=True, image=page.image).render(out)
         return out
-    _mixed_raster_page(page, ocr.layout if with_text else None, out)
+    _mixed_raster_page(page, ocr.layout if with_text else None, layout_dpi, out)
     return out
 
 
-def _layout_dpi(page: PreparedPage, layout, image: Path) -> float:
-    """Resolution of the OCR layout's pixels: the page's, or lower when OCR read a downsampled copy."""
-    from PIL import Image
-
-    with Image.open(image) as opened:
-        width = opened.size[0]
-    if page.mask is None and layout.bbox is not None and layout.bbox.width and abs(layout.bbox.width - width) > 2:
-        return page.dpi * layout.bbox.width / width
-    return page.dpi
-
-
-def _mixed_raster_page(page: PreparedPage, layout, out: Path) -> None:
+def _mixed_raster_page(page: PreparedPage, layout, layout_dpi: float, out: Path) -> None:
     """Background JPEG, then the G4 ink mask painted as a stencil in its ink colour, over the invisible text.
 
     A stencil mask (/ImageMask) is plain opaque painting, not transparency, so PDF/A-2b needs no group.
@@ -81,8 +71,7 @@ def _mixed_raster_page(page: PreparedPage, layout, out: Path) -> None:
     width_pt, height_pt = width * 72 / page.dpi, height * 72 / page.dpi
     if layout is not None:
         text_pdf = out.with_name(out.stem + "-text.pdf")
-        dpi = page.dpi * layout.bbox.width / width if layout.bbox is not None and layout.bbox.width else page.dpi
-        Fpdf2PdfRenderer(layout, dpi, _font_manager(), invisible_text=True, image=None).render(text_pdf)
+        Fpdf2PdfRenderer(layout, layout_dpi, _font_manager(), invisible_text=True, image=None).render(text_pdf)
         pdf = pikepdf.open(text_pdf)
         text_pdf.unlink()
     else:

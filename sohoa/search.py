@@ -122,8 +122,7 @@ def _day_start(day: date | None) -> datetime | None:
 def _group(hits: list[PageHit], terms: list[str]) -> tuple[DossierHit, ...]:
     grouped: dict[str, tuple[PageHit, list[PageMatch]]] = {}
     for hit in hits:
-        grouped.setdefault(hit.dossier_code, (hit, []))
-        pages = grouped[hit.dossier_code][1]
+        pages = grouped.setdefault(hit.dossier_code, (hit, []))[1]
         if hit.page_index is not None:
             pages.append(PageMatch(hit.page_index, hit.position, hit.document_type, _matching_line(hit.text, terms)))
     return tuple(DossierHit(first.dossier_code, first.procedure_code, first.status, first.received_at, tuple(pages))

@@ -15,7 +15,7 @@ from pathlib import Path
 from sohoa.archive import ObjectStore, S3ObjectStore, ensure_embedded_storage
 from sohoa.catalog import CatalogLookupError, load_catalog
 from sohoa.config import Config
-from sohoa.db import Database, DossierRecord, DossierStatus
+from sohoa.db import Database, DossierRecord, DossierStatus, open_database
 from sohoa.access import logged_access
 from sohoa.errors import InputRejected, SohoaError, UnknownProcedureCode
 from sohoa.models.report import DossierReport
@@ -46,8 +46,7 @@ def build_runtime(config: Config, sign: bool = True) -> Runtime:
     """Connect to storage and the database, load the catalogue and the signing key."""
     config.data_dir.mkdir(parents=True, exist_ok=True)
     storage = config.storage or ensure_embedded_storage(config.data_dir / "s3")
-    database = Database(config.database_url)
-    database.upgrade()
+    database = open_database(config.database_url)
     signer, demo = _signer(config) if sign else (None, False)
     engines = Engines(store=S3ObjectStore(storage), catalog=load_catalog(), signer=signer)
     settings = PipelineSettings(pages=PageSettings(), jobs=config.jobs or default_jobs(), organisation=config.organisation,
@@ -100,11 +99,12 @@ def open_artifact(runtime: Runtime, code: str, key: str) -> tuple[ObjectStore, i
 
 
 def presign_artifact(runtime: Runtime, code: str, key: str, actor: str,
-                     expires: timedelta = timedelta(minutes=5)) -> str:
-    """A short-lived download URL (pinned to the current version) for one of the dossier's objects; logged."""
+                     expires: timedelta = timedelta(minutes=5)) -> tuple[str, str]:
+    """A short-lived download URL (pinned to the current version) for one of the dossier's objects, and the
+    object's SHA-256 for the client to check; logged."""
     with logged_access(runtime.database, code, actor, "presign", key, ok=f"ok: expires in {int(expires.total_seconds())} s"):
-        runtime.database.find_artifact(code, key)
-        return runtime.engines.store.presigned_get(key, expires)
+        artifact = runtime.database.find_artifact(code, key)
+        return runtime.engines.store.presigned_get(key, expires), artifact.sha256
 
 
 def status_summary(report: dict | None) -> dict | None:

@@ -19,11 +19,9 @@ users_app = typer.Typer(help="Who may call the HTTP API, and with which role.", 
 
 def _database():
     from sohoa.config import Config
-    from sohoa.db import Database
+    from sohoa.db import open_database
 
-    database = Database(Config.from_env().database_url)
-    database.upgrade()
-    return database
+    return open_database(Config.from_env().database_url)
 
 
 def _log(database, action: str, name: str, outcome: str = "ok") -> None:

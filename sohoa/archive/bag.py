@@ -102,8 +102,9 @@ def _names(report: dict, artifacts: list[ArtifactRecord]) -> dict[tuple[str, str
 def _write_payload(work: Path, report: dict, artifacts: list[ArtifactRecord],
                    store: ObjectStore) -> list[tuple[str, dict[str, str]]]:
     payload = []
+    names = _names(report, artifacts)
     for artifact in artifacts:
-        relative = _names(report, artifacts)[(artifact.kind, artifact.key)]
+        relative = names[(artifact.kind, artifact.key)]
         target = work / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         hashers = {name: hashlib.new(name) for name in ALGORITHMS}

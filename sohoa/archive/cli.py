@@ -15,12 +15,11 @@ def _open():
     from sohoa.archive import S3ObjectStore, ensure_embedded_storage
     from sohoa.archive.settings import replica_settings_from_env
     from sohoa.config import Config
-    from sohoa.db import Database
+    from sohoa.db import open_database
 
     config = Config.from_env(os.environ)
     storage = config.storage or ensure_embedded_storage(Path(config.data_dir) / "s3")
-    database = Database(config.database_url)
-    database.upgrade()
+    database = open_database(config.database_url)
     replica_settings = replica_settings_from_env(os.environ, storage)
     replica = S3ObjectStore(replica_settings) if replica_settings else None
     return config, S3ObjectStore(storage), database, replica

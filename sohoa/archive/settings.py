@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from sohoa.archive.lock import COMPLIANCE, DEFAULT_RETENTION_YEARS, LOCK_MODES, years
@@ -133,8 +133,6 @@ def replica_settings_from_env(env: Mapping[str, str], primary: StorageSettings) 
         return None
     prefix = ENV_PREFIX + "REPLICA_"
     secure = env.get(prefix + "SECURE")
-    from dataclasses import replace
-
     return replace(
         primary,
         bucket=bucket,

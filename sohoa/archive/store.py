@@ -106,6 +106,11 @@ def make_client(settings: StorageSettings, http_client: urllib3.PoolManager | No
     )
 
 
+def _retention(lock: ObjectLock) -> Retention:
+    """The minio form of ``lock`` (retain-until in UTC)."""
+    return Retention(lock.mode, lock.retain_until.astimezone(UTC))
+
+
 @dataclass(frozen=True)
 class ListedObject:
     """One current object found by :meth:`S3ObjectStore.list_objects`."""
@@ -223,7 +228,7 @@ class S3ObjectStore:
                 result = self._client.put_object(
                     self._bucket, key, VerifyingReader(stream, expected), expected.size,
                     content_type=content_type, metadata=meta, part_size=PART_SIZE,
-                    retention=Retention(lock.mode, lock.retain_until.astimezone(UTC)) if lock else None,
+                    retention=_retention(lock) if lock else None,
                 )
         except ContentChanged as exc:
             raise IntegrityError(self._bucket, key, f"source {exc}; nothing stored") from exc
@@ -248,9 +253,7 @@ class S3ObjectStore:
 
     def _set_retention(self, key: str, lock: ObjectLock, version_id: str | None) -> None:
         try:
-            self._client.set_object_retention(
-                self._bucket, key, Retention(lock.mode, lock.retain_until.astimezone(UTC)), version_id=version_id
-            )
+            self._client.set_object_retention(self._bucket, key, _retention(lock), version_id=version_id)
         except S3Error as exc:
             if exc.code == "AccessDenied":
                 raise LockRefused(self._bucket, key, f"retention {lock.mode} until {lock.retain_until.isoformat()}: "
@@ -259,13 +262,17 @@ class S3ObjectStore:
         except (MinioException, urllib3.exceptions.HTTPError, ValueError) as exc:
             raise self._fail(exc, key, "setting retention of") from exc
 
+    def _current_version(self, key: str) -> str | None:
+        """Version id of the current version of ``key`` (ObjectMissing if there is none)."""
+        stat = self.stat(key)
+        if stat is None:
+            raise ObjectMissing(self._bucket, key)
+        return stat.version_id
+
     def lock_state(self, key: str, version_id: str | None = None, *, with_hold: bool = True) -> LockState:
         """Retention and legal hold of ``version_id`` (default: the current version) of ``key``."""
         if version_id is None:
-            stat = self.stat(key)
-            if stat is None:
-                raise ObjectMissing(self._bucket, key)
-            version_id = stat.version_id
+            version_id = self._current_version(key)
         mode, until, hold = None, None, False
         try:
             try:
@@ -304,7 +311,7 @@ class S3ObjectStore:
     def set_legal_hold(self, key: str, on: bool, version_id: str | None = None) -> LockState:
         """Turn the legal hold of a version (default: current) on or off; returns the new state."""
         if version_id is None:
-            version_id = self.lock_state(key).version_id
+            version_id = self._current_version(key)
         try:
             if on:
                 self._client.enable_object_legal_hold(self._bucket, key, version_id=version_id)
@@ -322,10 +329,8 @@ class S3ObjectStore:
         must check the SHA-256 itself (sent as ``x-amz-meta-sha256``). Log the hand-out."""
         if not timedelta(seconds=1) <= expires <= MAX_PRESIGN_EXPIRY:
             raise ValueError(f"presigned URL expiry must be 1 s .. {MAX_PRESIGN_EXPIRY}, got {expires}")
-        stat = self.stat(key)
-        if stat is None:
-            raise ObjectMissing(self._bucket, key)
-        extra = {"versionId": stat.version_id} if stat.version_id else None
+        version_id = self._current_version(key)
+        extra = {"versionId": version_id} if version_id else None
         try:
             return self._client.presigned_get_object(self._bucket, key, expires=expires, extra_query_params=extra)
         except (MinioException, urllib3.exceptions.HTTPError, ValueError) as exc:

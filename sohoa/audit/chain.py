@@ -55,16 +55,12 @@ def verify_audit_chain(database: Database, store: ObjectStore | None = None) -> 
     """Walk the whole access log and check every link; with ``store``, also the anchors written there
     (else the anchors recorded in the database). Never raises for a broken chain: read the verdict."""
     prev, count, head = GENESIS, 0, None
-    problems: list[str] = []
-    first_bad: int | None = None
+    problems: list[tuple[int, str]] = []  # (entry id, text)
     hashes: dict[int, str] = {}
 
     def bad(entry_id: int, text: str) -> None:
-        nonlocal first_bad
-        if first_bad is None:
-            first_bad = entry_id
         if len(problems) < 100:
-            problems.append(text)
+            problems.append((entry_id, text))
 
     for entry in database.iter_access_log():
         count += 1
@@ -89,11 +85,12 @@ def verify_audit_chain(database: Database, store: ObjectStore | None = None) -> 
         elif hashes[last_id] != head_hash:
             bad(last_id, f"event {last_id}: hash {hashes[last_id]} differs from the one anchored in {where} ({head_hash}); "
                          "the chain was rewritten")
-    problems.sort(key=lambda text: int(text.split(":", 1)[0].split()[1]))
+    problems.sort(key=lambda problem: problem[0])
     verdict = ChainVerdict(
         ok=not problems, checked=count, head_id=head.id if head else None, head_hash=head.event_hash if head else None,
-        first_bad_id=first_bad if not problems else int(problems[0].split(":", 1)[0].split()[1]),
-        reason=problems[0] if problems else "", anchors_checked=len(anchors), problems=tuple(problems),
+        first_bad_id=problems[0][0] if problems else None,
+        reason=problems[0][1] if problems else "", anchors_checked=len(anchors),
+        problems=tuple(text for _, text in problems),
     )
     if not verdict.ok:
         log.error("audit chain does not verify: %s", verdict.reason)

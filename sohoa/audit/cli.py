@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -13,11 +14,10 @@ audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=Tr
 
 def _open(anchors: bool):
     from sohoa.config import Config
-    from sohoa.db import Database
+    from sohoa.db import open_database
 
     config = Config.from_env(os.environ)
-    database = Database(config.database_url)
-    database.upgrade()
+    database = open_database(config.database_url)
     store = None
     if anchors:
         from sohoa.archive import S3ObjectStore, ensure_embedded_storage
@@ -38,10 +38,7 @@ def verify(
     database, store = _open(anchors)
     verdict = verify_audit_chain(database, store)
     if as_json:
-        typer.echo(json.dumps({"ok": verdict.ok, "checked": verdict.checked, "head_id": verdict.head_id,
-                               "head_hash": verdict.head_hash, "first_bad_id": verdict.first_bad_id,
-                               "reason": verdict.reason, "anchors_checked": verdict.anchors_checked,
-                               "problems": list(verdict.problems)}, ensure_ascii=False, indent=1))
+        typer.echo(json.dumps(dataclasses.asdict(verdict), ensure_ascii=False, indent=1))
     elif verdict.ok:
         typer.echo(f"audit log OK: {verdict.checked} entries, head {verdict.head_id} {verdict.head_hash}, "
                    f"{verdict.anchors_checked} anchor(s) agree")

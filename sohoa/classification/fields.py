@@ -4,7 +4,6 @@ name, summary (tên loại + trích yếu). Layout per NĐ 30/2020 Điều 8; OC
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from sohoa.models.report import ExtractedFields
 from sohoa.ocr.text import fold_diacritics, normalize_vietnamese
@@ -35,7 +34,7 @@ def _number(lines: list[str]) -> str:
     for line in lines[:10]:
         match = _NUMBER.match(line)
         if match:
-            return match.group(1).rstrip(".,;").replace("Ð", "Đ")
+            return match.group(1).rstrip(".,;")
     return ""
 
 
@@ -130,7 +129,7 @@ def _name(lines: list[str]) -> str:
             if index + 1 < len(lines) and _capitals(lines[index + 1]) and len(lines[index + 1].split()) <= 10 \
                     and ":" not in lines[index + 1] and _capitals(name):
                 name = f"{name} {lines[index + 1].strip().rstrip('.,;')}"
-            return unicodedata.normalize("NFC", name)
+            return name
     return ""
 
 

@@ -48,11 +48,7 @@ def main() -> None:
     catalog = load_catalog()
     figures = Figures()
     started = time.perf_counter()
-    done = 0
-    for dossier in corpus_truths(catalog, args.count, args.seed, TRAIN_OPTIONS):
-        if not dossier.test or done >= args.limit:
-            continue
-        done += 1
+    for dossier in corpus_truths(catalog, args.count, args.seed, TRAIN_OPTIONS, split="test")[:max(args.limit, 0)]:
         directory = args.out / dossier.name
         texts_file = directory / "ocr.json"
         if texts_file.exists():

@@ -8,7 +8,7 @@ See docs/database.md.
 """
 
 from sohoa.db.codes import VIETNAM_TIME, DossierCode, parse_dossier_code
-from sohoa.db.database import MAX_LIST, Database, utc_now
+from sohoa.db.database import MAX_LIST, Database, open_database, utc_now
 from sohoa.db.engine import ENV_URL, database_url_from_env, default_sqlite_url
 from sohoa.db.errors import ArtifactNotFound, DatabaseError, DossierConflict, InvalidRecord
 from sohoa.db.records import (
@@ -46,6 +46,7 @@ __all__ = [
     "InvalidRecord",
     "database_url_from_env",
     "default_sqlite_url",
+    "open_database",
     "parse_dossier_code",
     "utc_now",
 ]

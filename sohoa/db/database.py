@@ -48,6 +48,13 @@ MAX_LIST = 1000
 """Largest ``limit`` accepted by :meth:`Database.list_dossiers`."""
 
 
+def open_database(url: str) -> Database:
+    """``Database(url)`` with its schema brought to the newest migration: what a process does at start-up."""
+    database = Database(url)
+    database.upgrade()
+    return database
+
+
 def utc_now() -> datetime:
     """The current time, timezone-aware UTC (the default clock)."""
     return datetime.now(UTC)

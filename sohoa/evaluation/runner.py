@@ -203,8 +203,8 @@ def score_dossier(name: str, truth: DossierTruth, report: DossierReport, require
         truth_missing_optional=tuple(sorted(p for p in truth.missing_positions if p not in required_positions)),
         predicted_missing_optional=tuple(sorted(report.checklist.missing_optional_positions)),
         checklist_correct=checklist_match(truth_missing, report.checklist.missing_positions),
-        decision=getattr(report.checklist, "decision", None), high_confidence=getattr(report.checklist, "high_confidence", None),
-        review_pages=len(getattr(report.checklist, "review_pages", ())),
+        decision=report.checklist.decision, high_confidence=report.checklist.high_confidence,
+        review_pages=len(report.checklist.review_pages),
         boundary_true_positives=boundaries.true_positives, boundary_false_positives=boundaries.false_positives,
         boundary_false_negatives=boundaries.false_negatives, boundary_f1=boundaries.f1,
         unexpected_truth=unexpected.truth, unexpected_found=unexpected.found, unexpected_flagged=unexpected.flagged,
@@ -219,25 +219,20 @@ def predicted_document_starts(pages: Sequence[PageReport], flagged: dict[int, in
     document differs from the previous non-blank page's; a page's document is the unexpected document
     holding it (``flagged``: page index → index in `checklist.unexpected`), else its (component
     position, document type). When the report records the
-    classifier's own decision, it wins: `document_start` if present, else `classification_role`
-    ("component" = a document's first page, "continuation" = not a start).
+    classifier's own decision (`classification_role`), it wins: "component" = a document's first page,
+    "continuation" = not a start.
     """
     keys: list[Hashable | None] = []
     forced: dict[int, bool] = {}
     for page in pages:
-        role = getattr(page, "classification_role", None)
+        role = page.classification_role
         if page.blank or role in ("blank", "separator"):
             keys.append(None)
             continue
         keys.append(("unexpected", flagged[page.index]) if page.index in flagged
                     else ("assigned", page.component_position, page.document_type))
-        start = getattr(page, "document_start", None)
-        if start is not None:
-            forced[page.index] = bool(start)
-        elif role == "component":
-            forced[page.index] = True
-        elif role == "continuation":
-            forced[page.index] = False
+        if role in ("component", "continuation"):
+            forced[page.index] = role == "component"
     starts = set(document_starts(keys))
     for index, start in forced.items():
         (starts.add if start else starts.discard)(index)

@@ -27,10 +27,10 @@ def detect_separator(image_bgr: np.ndarray) -> SeparatorMark | None:
     if image_bgr is None or image_bgr.size == 0:
         return None
     grey = image_bgr if image_bgr.ndim == 2 else cv2.cvtColor(image_bgr, cv2.COLOR_BGR2GRAY)
-    height, width = grey.shape
-    crop = grey[: max(1, int(height * _CROP[1])), : max(1, int(width * _CROP[0]))]
     if not _holds_code(_downscale(grey, _PAGE_SIDE, cv2.INTER_LINEAR)):
         return None
+    height, width = grey.shape
+    crop = grey[: max(1, int(height * _CROP[1])), : max(1, int(width * _CROP[0]))]
     detector = cv2.QRCodeDetector()
     for candidate in (_downscale(crop, _FAST_SIDE), crop, _downscale(grey, _PAGE_SIDE)):
         mark = _decode(detector, candidate)
@@ -56,7 +56,7 @@ def _holds_code(image: np.ndarray) -> bool:
 
 def _decode(detector: cv2.QRCodeDetector, image: np.ndarray) -> SeparatorMark | None:
     try:
-        text, points, _ = detector.detectAndDecode(image)
+        text, _, _ = detector.detectAndDecode(image)
     except cv2.error:
         return None
     if not text:

@@ -33,6 +33,8 @@ class OcrPage:
     """Mean word confidence, None when no word was read."""
     layout: OcrElement
     """The normalised hOCR tree (page → paragraphs → lines → words), for the PDF text layer."""
+    layout_dpi: float | None = None
+    """Resolution of the image OCR read, i.e. of `layout`'s pixel coordinates; None: the page's own."""
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,7 @@ class TesseractEngine:
             layout = _normalized_tree(HocrParser(hocr).parse())
         except HocrParseError as error:
             raise StageFailed("ocr", f"{image.name}: unreadable hOCR: {error}") from error
-        return page_from_layout(layout)
+        return dataclasses.replace(page_from_layout(layout), layout_dpi=dpi)
 
     def _api(self) -> _LibTesseract | None:
         if not self.settings.in_process:

@@ -12,9 +12,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
-from datetime import datetime
-
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 import aiohttp
 from cryptography import x509
@@ -200,8 +199,6 @@ class _PdfLabel:
 
     def __str__(self) -> str:
         return f"input PDF (sha256 {hashlib.sha256(self._pdf).hexdigest()[:16]}…)"
-
-    __format__ = lambda self, spec: format(str(self), spec)  # noqa: E731
 
 
 def _open_for_update(pdf: bytes, label: _PdfLabel) -> IncrementalPdfFileWriter:

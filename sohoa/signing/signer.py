@@ -7,12 +7,11 @@ import os
 from collections.abc import Mapping
 from datetime import datetime
 
-from sohoa.signing.copy_mark import CopyMark, CopyMarkLayout
-from sohoa.signing.engine import PyHankoCopySigner
-from sohoa.signing.errors import SigningError, SigningInputError
 from cryptography import x509
 
-from sohoa.signing.errors import SigningKeyError
+from sohoa.signing.copy_mark import CopyMark, CopyMarkLayout
+from sohoa.signing.engine import PyHankoCopySigner
+from sohoa.signing.errors import SigningError, SigningInputError, SigningKeyError
 from sohoa.signing.keys import InMemoryKeySigner, load_pkcs12_identity, read_passphrase
 from sohoa.signing.model import CopySigner, SignedCopy
 from sohoa.signing.pkcs11 import load_pkcs11_key

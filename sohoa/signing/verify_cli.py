@@ -8,6 +8,7 @@ Exit codes: 0 TOTAL_PASSED, 1 TOTAL_FAILED, 2 INDETERMINATE (so scripts can bran
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import logging
@@ -65,13 +66,13 @@ def _run(file: Path, as_json: bool, html: Path | None, trust_anchors: list[Path]
         raise typer.Exit(3) from None
     trust = TrustSettings.from_env(os.environ)
     if trust_anchors:
-        trust = TrustSettings(tuple(trust_anchors), trust.revocation, trust.allow_fetching)
+        trust = dataclasses.replace(trust, trust_anchors=tuple(trust_anchors))
     if revocation:
         if revocation not in {"require", "if_declared", "none"}:
             raise typer.BadParameter("expected require, if_declared or none", param_hint="--revocation")
-        trust = TrustSettings(trust.trust_anchors, revocation, trust.allow_fetching)  # type: ignore[arg-type]
+        trust = dataclasses.replace(trust, revocation=revocation)  # type: ignore[arg-type]
     if offline:
-        trust = TrustSettings(trust.trust_anchors, trust.revocation, False)
+        trust = dataclasses.replace(trust, allow_fetching=False)
     try:
         report = verify_pdf(data, trust, archive_lookup, file_name=file.name)
     except ValueError as exc:  # unreadable trust-anchor file

@@ -145,7 +145,7 @@ def signature_report(sig: EmbeddedPdfSignature, status: PdfSignatureStatus | Non
         signer=certificate_info(sig.signer_cert) if sig.signer_cert is not None else None,
         chain=chain, trust_anchor=anchor, trusted=bool(status is not None and status.trusted),
         revocation=revocation, claimed_signing_time=claimed, timestamp=ts,
-        best_signature_time=best_time if best_time is not None else None,
+        best_signature_time=best_time,
         intact=bool(status is not None and status.intact), crypto_valid=bool(status is not None and status.valid),
         digest_algorithm=status.md_algorithm if status is not None else None,
         signature_mechanism=status.pkcs7_signature_mechanism if status is not None else None,
