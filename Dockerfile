@@ -13,7 +13,7 @@ COPY sohoa ./sohoa
 RUN pip install --no-cache-dir .
 # The page classifier is trained once from the generated corpus's train split, not at the first request.
 ENV SOHOA_MODEL_CACHE=/opt/sohoa/models
-RUN python -m sohoa.classification.train
+RUN sohoa-lab train
 
 USER sohoa
 ENV SOHOA_DATA_DIR=/data OMP_THREAD_LIMIT=1

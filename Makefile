@@ -5,9 +5,9 @@ BIN     = $(VENV)/bin
 SAMPLE  = samples/2.000620
 DEMO_OUT ?= demo-out
 
-.PHONY: setup system venv demo test bench clean stop-storage
+.PHONY: setup system venv model demo test bench clean stop-storage
 
-setup: system venv
+setup: system venv model
 
 system:
 	bash scripts/setup-system.sh
@@ -20,6 +20,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e ".[test]"
 	touch $@
 
+# The page model is trained once into the model cache (SOHOA_MODEL_CACHE); a no-op when it is already there.
+model: venv
+	$(BIN)/sohoa-lab train
+
 demo: setup
 	$(BIN)/sohoa process $(SAMPLE)/page-* --procedure 2.000620 --out $(DEMO_OUT)
 	@echo "Signed PDF/A files: $(abspath $(DEMO_OUT))/*.signed.pdf"
@@ -29,10 +33,10 @@ test: setup
 
 bench: venv
 	bash scripts/setup-system.sh --bench
-	$(BIN)/python -m sohoa.bench
+	$(BIN)/python -m sohoa.tools.bench
 
 stop-storage:
-	$(BIN)/python -c "from pathlib import Path; from sohoa.archive import EmbeddedSeaweedFS; from sohoa.config import Config; EmbeddedSeaweedFS.stop_detached(Config.from_env().data_dir / 's3')"
+	$(BIN)/python -c "from pathlib import Path; from sohoa.archive import EmbeddedSeaweedFS; from sohoa.services.config import Config; EmbeddedSeaweedFS.stop_detached(Config.from_env().data_dir / 's3')"
 
 clean:
 	rm -rf $(DEMO_OUT) .pytest_cache

@@ -8,37 +8,32 @@ component → sign → archive results → report. The CLI, the API and the RQ w
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from pathlib import Path
 
 from sohoa.archive import ObjectStore
+from sohoa.archive.dossier import archive_originals, archive_results, retention_lock
 from sohoa.catalog import Catalog, CatalogLookupError
-from sohoa.classify import PageText, checklist_verdict, classify_pages
+from sohoa.classification.report import page_reports
+from sohoa.classification.rules import PageText, checklist_verdict, classify_pages
 from sohoa.errors import UnknownProcedureCode
-from sohoa.intake import IntakeLimits, inspect_file, list_pages
+from sohoa.intake.files import IntakeLimits, inspect_file, list_pages
+from sohoa.models.dossier import ComponentBuild, DossierRequest, ProgressCallback
 from sohoa.models.report import DossierReport, StageTiming
-from sohoa.pages import PageSettings, run_page_tasks
-from sohoa.results import (
-    ComponentBuild,
-    archive_originals,
-    archive_results,
-    build_components,
-    page_reports,
-    retention_lock,
-    sign_components,
-)
-from sohoa.signing import CopySigner
-
-ProgressCallback = Callable[[str, int, int], None]
-"""Called as (stage, done, total) while a stage advances."""
+from sohoa.ocr.pages import PageSettings, run_page_tasks
+from sohoa.pdfa.components import build_components
+from sohoa.signing.components import sign_components
+from sohoa.signing.model import CopySigner
 
 
 @dataclass(frozen=True)
 class PipelineSettings:
     """How a dossier is processed; built once at the edge."""
+
+    model_cache: Path
+    """Where the trained page model is kept (`Config.model_cache`)."""
 
     pages: PageSettings = PageSettings()
     """Per-page preparation and OCR settings."""
@@ -48,24 +43,8 @@ class PipelineSettings:
     """Pages processed at once; 1 runs serially in-process (for debugging)."""
     organisation: str = "Trung tâm Phục vụ hành chính công"
     """Receiving organisation, written into PDF/A metadata."""
-    model_cache: Path | None = None
-    """Where the trained page classifier is cached (`Config.model_cache`); None: the process default."""
 
 
-@dataclass(frozen=True)
-class DossierRequest:
-    """One dossier to process."""
-
-    dossier_code: str
-    """Dossier code (mã hồ sơ) already allocated."""
-    procedure_code: str
-    """Procedure code (mã TTHC)."""
-    files: tuple[Path, ...]
-    """Scans in hand-in order."""
-    variant: str | None = None
-    """Procedure variant id; None for the default."""
-    received_at: datetime = field(default_factory=lambda: datetime.now().astimezone())
-    """When the dossier was received."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +59,7 @@ class Engines:
     """Signer of electronic copies; None leaves components unsigned."""
 
 
-def _page_model(catalog: Catalog, cache: Path | None):
+def _page_model(catalog: Catalog, cache: Path):
     from sohoa.classification.model import get_model  # scikit-learn loads only when a dossier is classified
 
     return get_model(catalog, cache)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import shutil
 import socket
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 from redis import Redis
 
-from sohoa.config import Config
+from sohoa.services.config import Config, default_model_cache
 
 pytest.register_assert_rewrite("tests.conftest_s3", "tests.conftest_pki")
 pytest_plugins = ["tests.conftest_s3", "tests.conftest_pki"]
@@ -24,6 +25,23 @@ pytest_plugins = ["tests.conftest_s3", "tests.conftest_pki"]
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = ROOT / "samples" / "2.000620"
 POSTGRES_ADMIN_URL = os.environ.get("SOHOA_TEST_POSTGRES_URL", "postgresql://127.0.0.1:5432/postgres")
+MODEL_CACHE = default_model_cache(os.environ)
+"""The page model cache the tests share with `make setup` (which trains the model into it)."""
+
+
+@functools.cache
+def page_model():
+    """The trained page model of the default catalogue, trained now if `make setup` has not."""
+    from sohoa.catalog import load_catalog
+    from sohoa.tools.training.train import ensure_model
+
+    return ensure_model(load_catalog(), MODEL_CACHE)[0]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def trained_page_model():
+    """Every pipeline run loads the page model from the cache; it is there before the first test."""
+    return page_model()
 
 
 def sample_files() -> tuple[Path, ...]:

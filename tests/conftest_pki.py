@@ -1,4 +1,4 @@
-"""Session-scoped offline test PKI on loopback (sohoa.signing.testpki): root + intermediate CA,
+"""Session-scoped offline test PKI on loopback (sohoa.tools.testpki): root + intermediate CA,
 OCSP responder, CRLs, TSA; signers ``signer`` (valid), ``revoked``, ``expired``, ``stranger``
 (untrusted root). Enable with ``pytest_plugins = ["tests.conftest_pki"]``."""
 
@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from sohoa.signing.testpki import TestPki
+from sohoa.tools.testpki import TestPki
 
 
 @pytest.fixture(scope="session")

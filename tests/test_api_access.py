@@ -8,11 +8,11 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from sohoa.access import GRANTS, Permission, Role, issue_token, token_digest
-from sohoa.api import create_app
-from sohoa.cli import app as cli_app
-from sohoa.service import build_runtime
-from sohoa.workers.jobs import queue_for
+from sohoa.services.access import GRANTS, Permission, Role, issue_token, token_digest
+from sohoa.edges.api.app import create_app
+from sohoa.edges.cli.main import app as cli_app
+from sohoa.services.runtime import build_runtime
+from sohoa.edges.workers.jobs import queue_for
 from tests.conftest import sample_files
 
 
@@ -227,8 +227,8 @@ def test_users_cli_issues_rotates_and_revokes_tokens_and_stores_only_digests(tmp
     assert added.exit_code == 0, added.output
     token = added.stdout.strip().splitlines()[-1]
     assert token.startswith("sohoa_") and len(token) > 40
-    from sohoa.config import Config
-    from sohoa.db import Database
+    from sohoa.services.config import Config
+    from sohoa.services.db import Database
 
     database = Database(Config.from_env().database_url)
     assert database.find_api_user(token_digest(token)) == ("mot-cua-01", "intake")

@@ -8,10 +8,10 @@ import pytest
 from fastapi.testclient import TestClient
 from rq import SimpleWorker
 
-from sohoa.access import Role, issue_token
-from sohoa.api import create_app
-from sohoa.service import build_runtime
-from sohoa.workers.jobs import queue_for, use_runtime
+from sohoa.services.access import Role, issue_token
+from sohoa.edges.api.app import create_app
+from sohoa.services.runtime import build_runtime
+from sohoa.edges.workers.jobs import queue_for, use_runtime
 from tests.conftest import sample_files
 
 pytestmark = pytest.mark.slow

@@ -18,12 +18,12 @@ import pytest
 from typer.testing import CliRunner
 
 from sohoa.archive import S3ObjectStore, content_key
-from sohoa.archive.bag import export_bag
-from sohoa.archive.cli import archive_app
-from sohoa.archive.fixity import run_fixity_audit, sync_replica
-from sohoa.audit import verify_audit_chain
-from sohoa.audit.cli import audit_app
-from sohoa.db import Channel, Database
+from sohoa.services.preservation.bag import export_bag
+from sohoa.edges.cli.archive import archive_app
+from sohoa.services.preservation.fixity import run_fixity_audit, sync_replica
+from sohoa.services.audit import verify_audit_chain
+from sohoa.edges.cli.audit import audit_app
+from sohoa.services.db import Channel, Database
 from tests.conftest_s3 import drop_bucket, minio_client
 from tests.test_audit_chain import fresh_postgres_database
 
@@ -171,10 +171,11 @@ def test_archive_stage_locks_everything_and_writes_both_digests(object_store: S3
     from datetime import timedelta
 
     from sohoa.archive import GOVERNANCE, ObjectLock
-    from sohoa.intake import AcceptedFile
+    from sohoa.intake.files import AcceptedFile
     from sohoa.models.report import PdfaVerdict
-    from sohoa.pipeline import DossierRequest
-    from sohoa.results import ComponentBuild, archive_originals, archive_results
+    from sohoa.models.dossier import DossierRequest
+    from sohoa.archive.dossier import archive_originals, archive_results
+    from sohoa.models.dossier import ComponentBuild
 
     scan = tmp_path / "Đơn.pdf"
     scan.write_bytes(b"%PDF-1.4 scan " + os.urandom(1000))

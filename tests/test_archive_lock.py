@@ -126,7 +126,7 @@ def test_presigned_download_pins_version_and_expires(locked) -> None:
 def test_lock_settings_from_env_and_procedure_retention(locked) -> None:
     from sohoa.archive import settings_from_env, years
     from sohoa.archive.settings import replica_settings_from_env
-    from sohoa.results import retention_lock
+    from sohoa.archive.dossier import retention_lock
 
     env = {"SOHOA_S3_ENDPOINT": "127.0.0.1:9", "SOHOA_S3_ACCESS_KEY": "a", "SOHOA_S3_SECRET_KEY": "b"}
     production = settings_from_env(env)

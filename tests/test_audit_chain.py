@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from sohoa.audit import verify_audit_chain
-from sohoa.db import Database
-from sohoa.db.chain import GENESIS, event_hash
-from sohoa.db.migrate import upgrade as migrate_to
+from sohoa.services.audit import verify_audit_chain
+from sohoa.services.db import Database
+from sohoa.services.db.chain import GENESIS, event_hash
+from sohoa.services.db.migrate import upgrade as migrate_to
 from tests.conftest import fresh_postgres_database
 
 CODE = "000.00.06.H56-231027-0001"

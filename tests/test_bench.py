@@ -1,4 +1,4 @@
-"""The benchmark's measuring tools (no timing asserts: `python -m sohoa.bench` prints the figures)."""
+"""The benchmark's measuring tools (no timing asserts: `python -m sohoa.tools.bench` prints the figures)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from sohoa.bench import PeakMemory, character_error_rate, normalise_text
-from sohoa.evaluation.metrics import levenshtein
-from sohoa.bench.pagerun import main as pagerun
-from sohoa.bench.systems import measured, pdf_page_texts
+from sohoa.tools.bench import PeakMemory, character_error_rate, normalise_text
+from sohoa.tools.evaluation.metrics import levenshtein
+from sohoa.tools.bench.pagerun import main as pagerun
+from sohoa.tools.bench.systems import measured, pdf_page_texts
 
 
 def _reference_distance(a: str, b: str) -> int:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from sohoa.catalog import load_catalog
-from sohoa.classify import PageText, checklist_verdict, classify_pages
+from sohoa.classification.rules import PageText, checklist_verdict, classify_pages
+from tests.conftest import page_model
 
 CATALOG = load_catalog()
 VARIANT = CATALOG.get("2.000620").variant(None)
@@ -22,7 +23,7 @@ STRAY = MOTTO + "GIẤY KHAI SINH\nHọ, chữ đệm, tên: Nguyễn Văn An\nN
 
 def _classify(*texts: str | None):
     pages = tuple(PageText(text=t or "", blank=t is None) for t in texts)
-    return classify_pages(pages, VARIANT, TYPES)
+    return classify_pages(pages, VARIANT, TYPES, page_model())
 
 
 def test_each_component_is_recognised_by_its_title():
@@ -74,5 +75,5 @@ def test_a_document_type_two_components_accept_fills_both_in_turn():
     variant = CATALOG.get("SCT.RUOU-BB").variant(None)
     sharing = [c.position for c in variant.components if any(d.id == "hop-dong-nguyen-tac" for d in c.document_types)]
     assert len(sharing) == 2
-    assignments = classify_pages((PageText(CONTRACT_PAGE_1, False), PageText(CONTRACT_PAGE_1, False)), variant, TYPES)
+    assignments = classify_pages((PageText(CONTRACT_PAGE_1, False), PageText(CONTRACT_PAGE_1, False)), variant, TYPES, page_model())
     assert [a.position for a in assignments] == sharing

@@ -6,13 +6,15 @@ from __future__ import annotations
 import random
 
 from sohoa.catalog import load_catalog
-from sohoa.classification.dataset import corpus_truths
-from sohoa.classification.evaluate import evaluate
+from sohoa.tools.training.dataset import corpus_truths
+from sohoa.tools.evaluation.classifier import evaluate
 from sohoa.classification.fields import extract_fields
-from sohoa.classification.model import TRAIN_COUNT, TRAIN_SEED, get_model
-from sohoa.classification.noise import HEAVY, MEDIUM, ocr_noise
-from sohoa.classify import PageText, checklist_verdict, classify_pages
-from sohoa.forms import SeparatorMark
+from sohoa.classification.model import get_model
+from sohoa.tools.training.train import TRAIN_COUNT, TRAIN_SEED
+from sohoa.tools.training.noise import HEAVY, MEDIUM, ocr_noise
+from sohoa.classification.rules import PageText, checklist_verdict, classify_pages
+from sohoa.ocr.qr import SeparatorMark
+from tests.conftest import MODEL_CACHE, page_model
 
 CATALOG = load_catalog()
 TYPES = CATALOG.document_types()
@@ -33,7 +35,7 @@ def test_training_and_test_splits_do_not_overlap():
     train = {d.name for d in corpus_truths(CATALOG, 20, 3, split="train")}
     test = {d.name for d in corpus_truths(CATALOG, 20, 3, split="test")}
     assert len(test) == 4 and len(train) == 16 and not train & test
-    assert TRAIN_COUNT > 0 and get_model(CATALOG).labels
+    assert TRAIN_COUNT > 0 and get_model(CATALOG, MODEL_CACHE).labels
 
 
 def test_ocr_noise_is_deterministic_and_damages_text():
@@ -64,7 +66,7 @@ def test_separator_sheets_make_segmentation_exact_and_are_left_out():
         # Garbage text: only the separators can tell where each page belongs.
         pages.append(PageText("" if page.blank else "xx yy zz", page.blank))
         expected.append(None if page.blank else page.component_position)
-    assignments = classify_pages(tuple(pages), variant, TYPES)
+    assignments = classify_pages(tuple(pages), variant, TYPES, page_model())
     assert [a.position for a in assignments] == expected
     assert all(a.confidence == 1.0 for a in assignments if a.position is not None)
     assert [a.role for a in assignments if a.position is None and not pages[assignments.index(a)].blank][0] == "separator"
@@ -78,7 +80,7 @@ def test_verdict_lists_every_component_with_pages_confidence_and_fields():
     truth = dossier.truth
     variant = CATALOG.get(truth.procedure_code).variant(truth.variant)
     pages = tuple(PageText(p.text, p.blank) for p in truth.pages)
-    assignments = classify_pages(pages, variant, TYPES)
+    assignments = classify_pages(pages, variant, TYPES, page_model())
     verdict = checklist_verdict(assignments, variant, pages)
     assert verdict.complete and verdict.decision == "complete" and verdict.high_confidence
     assert [e.position for e in verdict.components] == [c.position for c in variant.components]
@@ -98,17 +100,17 @@ def test_a_missing_required_component_is_never_complete_and_optional_ones_do_not
     dossier = _dossier(lambda d: d.truth.procedure_code == "2.000150" and any(p.component_position == 1 for p in d.truth.pages))
     first_doc = [p for p in dossier.truth.pages if p.component_position == 1]
     pages = tuple(PageText(p.text, False) for p in first_doc)
-    verdict = checklist_verdict(classify_pages(pages, variant, TYPES), variant)
+    verdict = checklist_verdict(classify_pages(pages, variant, TYPES, page_model()), variant)
     assert verdict.complete and optional[0].position in verdict.missing_optional_positions
     # Now without the required application: never complete.
     stray = tuple(PageText(p.text, False) for p in dossier.truth.pages if p.component_position not in (1, None) and not p.blank)
-    verdict = checklist_verdict(classify_pages(stray, variant, TYPES), variant)
+    verdict = checklist_verdict(classify_pages(stray, variant, TYPES, page_model()), variant)
     assert not verdict.complete and 1 in verdict.missing_positions and verdict.decision != "complete"
 
 
 def test_unreadable_first_page_is_marked_for_review_not_guessed():
     variant = CATALOG.get("2.000620").variant(None)
-    (assignment,) = classify_pages((PageText("@@ ## 12 %% ~~ ..", False),), variant, TYPES)
+    (assignment,) = classify_pages((PageText("@@ ## 12 %% ~~ ..", False),), variant, TYPES, page_model())
     assert assignment.role in ("review", "unexpected") and assignment.position is None
     verdict = checklist_verdict((assignment,), variant)
     assert not verdict.high_confidence
@@ -136,7 +138,7 @@ def test_stray_papers_the_model_never_saw_are_flagged_not_assigned():
         "Loại phí, lệ phí: Phí thẩm định cấp giấy phép bán lẻ rượu\nSố tiền: 600.000 đồng",
         motto + "SƠ YẾU LÝ LỊCH\nHọ và tên: Nguyễn Văn An\nSinh ngày: 01/01/1990",
     )
-    assignments = classify_pages(tuple(PageText(t, False) for t in strays), variant, TYPES)
+    assignments = classify_pages(tuple(PageText(t, False) for t in strays), variant, TYPES, page_model())
     assert [a.role for a in assignments] == ["unexpected"] * 3
     verdict = checklist_verdict(assignments, variant)
     assert len(verdict.unexpected) == 3 and not verdict.high_confidence
@@ -145,7 +147,7 @@ def test_stray_papers_the_model_never_saw_are_flagged_not_assigned():
 def test_the_model_cache_is_chosen_at_the_edge_from_the_environment(tmp_path):
     from pathlib import Path
 
-    from sohoa.config import Config
+    from sohoa.services.config import Config
 
     assert Config.from_env({"SOHOA_MODEL_CACHE": str(tmp_path / "m")}).model_cache == tmp_path / "m"
     assert Config.from_env({"XDG_CACHE_HOME": str(tmp_path / "x")}).model_cache == tmp_path / "x" / "sohoa"

@@ -1,4 +1,4 @@
-"""Tests of the synthetic scanned-dossier generator (sohoa.corpus)."""
+"""Tests of the synthetic scanned-dossier generator (sohoa.tools.corpus)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ import pytest
 from PIL import Image
 
 from sohoa.catalog import load_catalog
-from sohoa.corpus import (DossierTruth, ScanOptions, build_truth, generate_corpus, generate_dossier, plan_dossier)
-from sohoa.corpus.fonts import FontBook, RenderSettings
-from sohoa.corpus.render import render_page
-from sohoa.evaluation.metrics import cer
+from sohoa.tools.corpus import (DossierTruth, ScanOptions, build_truth, generate_corpus, generate_dossier, plan_dossier)
+from sohoa.tools.corpus.fonts import FontBook, RenderSettings
+from sohoa.tools.corpus.render import render_page
+from sohoa.tools.evaluation.metrics import cer
 from sohoa.ocr.text import normalize_vietnamese
 
 CATALOG = load_catalog()

@@ -1,4 +1,4 @@
-"""Tests of the catalogue database (sohoa.db), on SQLite (a file per test) and PostgreSQL.
+"""Tests of the catalogue database (sohoa.services.db), on SQLite (a file per test) and PostgreSQL.
 
 PostgreSQL: one fresh, uniquely named database per module (created through the server's ``postgres``
 database, dropped afterwards) and one fresh schema per test inside it, selected with ``search_path``.
@@ -23,7 +23,7 @@ import pytest
 from psycopg import sql
 from sqlalchemy import create_engine, inspect, text
 
-from sohoa.db import (
+from sohoa.services.db import (
     ArtifactNotFound,
     Channel,
     Database,
@@ -35,8 +35,8 @@ from sohoa.db import (
     default_sqlite_url,
     parse_dossier_code,
 )
-from sohoa.db import database as database_module
-from sohoa.db.migrate import head_revision
+from sohoa.services.db import database as database_module
+from sohoa.services.db.migrate import head_revision
 from sohoa.errors import DossierNotFound
 from sohoa.models.report import (
     ArtifactReport,

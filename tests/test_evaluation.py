@@ -21,14 +21,15 @@ from typer.testing import CliRunner
 
 from sohoa.archive import S3ObjectStore
 from sohoa.catalog import load_catalog
-from sohoa.corpus import ScanOptions, build_truth, generate_dossier, plan_dossier
-from sohoa.evaluation import (
+from sohoa.tools.corpus import ScanOptions, build_truth, generate_dossier, plan_dossier
+from sohoa.tools.evaluation import (
     CorpusError, EvaluationReport, aggregate, boundary_count, boundary_f1, cer, char_errors, checklist_match,
     document_starts, evaluate_corpus, levenshtein, load_dossiers, normalize_text, render_confusions, render_table,
     unexpected_count, wer,
 )
 from sohoa.pipeline import Engines, PipelineSettings
 from tests.conftest_s3 import drop_bucket
+from tests.conftest import MODEL_CACHE
 
 # ---------------------------------------------------------------- text metrics
 
@@ -112,7 +113,7 @@ def _page(index: int, position: int | None, doc: str | None, blank: bool = False
 
 
 def test_predicted_starts_come_from_the_report_assignments():
-    from sohoa.evaluation import predicted_document_starts
+    from sohoa.tools.evaluation import predicted_document_starts
 
     pages = [_page(0, 1, "don"), _page(1, 1, "don"), _page(2, None, None, blank=True), _page(3, 1, "don"),
              _page(4, None, None), _page(5, None, None), _page(6, 2, "gcn")]
@@ -122,7 +123,7 @@ def test_predicted_starts_come_from_the_report_assignments():
 
 
 def test_the_classifier_role_wins_when_the_report_records_it():
-    from sohoa.evaluation import predicted_document_starts
+    from sohoa.tools.evaluation import predicted_document_starts
     from sohoa.models.report import PageReport
 
     assert "classification_role" in PageReport.model_fields
@@ -191,7 +192,7 @@ def evaluated(corpus, s3_settings) -> EvaluationReport:
     engines = Engines(store=S3ObjectStore(storage), catalog=load_catalog(), signer=None)
     seen: list[tuple[str, int, int]] = []
     try:
-        report = evaluate_corpus(corpus, PipelineSettings(jobs=2), engines, split="test",
+        report = evaluate_corpus(corpus, PipelineSettings(model_cache=MODEL_CACHE, jobs=2), engines, split="test",
                                  progress=lambda what, done, total: seen.append((what, done, total)))
     finally:
         drop_bucket(storage)
@@ -244,8 +245,8 @@ def test_the_report_is_frozen_json_and_a_table(evaluated):
 
 @pytest.mark.slow
 def test_eval_command_prints_json_for_one_dossier_directory(corpus, s3_settings, tmp_path, capsys):
-    from sohoa.config import Config
-    from sohoa.evaluation.cli import run_eval
+    from sohoa.services.config import Config
+    from sohoa.tools.evaluation.cli import run_eval
 
     storage = replace(s3_settings, bucket=f"eval-{uuid.uuid4().hex[:16]}")  # the session's lock mode: removable
     config = replace(Config.from_env({"SOHOA_DATA_DIR": str(tmp_path / "data")}), storage=storage)
@@ -262,7 +263,7 @@ def test_eval_command_prints_json_for_one_dossier_directory(corpus, s3_settings,
 def test_commands_mount_on_a_typer_app(tmp_path):
     import typer
 
-    from sohoa.evaluation.cli import corpus_app, eval_command
+    from sohoa.tools.evaluation.cli import corpus_app, eval_command
 
     app = typer.Typer()
     app.command("eval")(eval_command)

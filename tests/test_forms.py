@@ -9,10 +9,13 @@ import pypdfium2 as pdfium
 import pytest
 
 from sohoa.catalog import load_catalog
-from sohoa.classify import PageText, checklist_verdict, classify_pages
-from sohoa.forms import Applicant, DeskInfo, add_working_days, decode_payload, receipt_pdf, supplement_pdf
-from sohoa.forms.qr import FormMark
-from sohoa.forms.receipt import missing_items, promised_date
+from sohoa.classification.rules import PageText, checklist_verdict, classify_pages
+from sohoa.lifecycle.forms.receipt import Applicant, DeskInfo, receipt_pdf, supplement_pdf
+from sohoa.lifecycle.workdays import add_working_days
+from sohoa.ocr.qr import decode_payload
+from sohoa.ocr.qr import FormMark
+from sohoa.lifecycle.forms.receipt import missing_items, promised_date
+from tests.conftest import page_model
 
 CATALOG = load_catalog()
 PROCEDURE = CATALOG.get("2.000620")
@@ -25,7 +28,7 @@ MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do -
 
 def _verdict(*texts: str):
     pages = tuple(PageText(t, False) for t in texts)
-    return checklist_verdict(classify_pages(pages, VARIANT, CATALOG.document_types()), VARIANT)
+    return checklist_verdict(classify_pages(pages, VARIANT, CATALOG.document_types(), page_model()), VARIANT)
 
 
 def _text(pdf: bytes) -> str:

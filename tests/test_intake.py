@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from sohoa.errors import InputRejected
-from sohoa.intake import IntakeLimits, inspect_file, list_pages, sha256_file
+from sohoa.intake.files import IntakeLimits, inspect_file, list_pages, sha256_file
 
 LIMITS = IntakeLimits()
 

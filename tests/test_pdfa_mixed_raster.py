@@ -15,10 +15,11 @@ import pikepdf
 import pytest
 from pikepdf import pdfa
 
-from sohoa.intake import PageSource
+from sohoa.intake.files import PageSource
 from sohoa.ocr.tesseract import TesseractEngine
-from sohoa.pdfa import DocumentMetadata, assemble_pdfa, render_page_pdf
-from sohoa.prepare import PrepareSettings, PreparedPage, encode_g4, split_layers, write_page_image
+from sohoa.ocr.textlayer import render_page_pdf
+from sohoa.pdfa.assemble import DocumentMetadata, assemble_pdfa
+from sohoa.ocr.prepare import PrepareSettings, PreparedPage, encode_g4, split_layers, write_page_image
 
 DPI = 300
 

@@ -1,7 +1,7 @@
 """The whole path on real engines: Tesseract vie, OpenCV, pikepdf PDF/A, pyHanko, SeaweedFS, SQLite/PostgreSQL.
 
 Runs the bundled sample dossier (procedure 2.000620, generated with its ground truth) through
-`sohoa.service` exactly as the CLI does, then checks what landed in storage and the database.
+`sohoa.services.runtime` exactly as the CLI does, then checks what landed in storage and the database.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ import unicodedata
 
 import pytest
 
-from sohoa.db import DossierStatus
-from sohoa.evaluation.metrics import cer
-from sohoa.service import build_runtime, digitize_dossier, receive_dossier
+from sohoa.services.db import DossierStatus
+from sohoa.tools.evaluation.metrics import cer
+from sohoa.lifecycle.reception import digitize_dossier, receive_dossier
+from sohoa.services.runtime import build_runtime
 from tests.conftest import SAMPLE_DIR, sample_files
 
 pytestmark = pytest.mark.slow

@@ -12,11 +12,11 @@ import pytest
 from PIL import Image
 
 from sohoa.catalog import load_catalog
-from sohoa.corpus import ScanOptions, generate_dossier
-from sohoa.intake import IntakeLimits, inspect_file, list_pages
+from sohoa.tools.corpus import ScanOptions, generate_dossier
+from sohoa.intake.files import IntakeLimits, inspect_file, list_pages
 from sohoa.ocr.tesseract import TesseractEngine, TesseractSettings
-from sohoa.pages import PageSettings, run_page_tasks
-from sohoa.prepare import detect_orientation_fast, estimate_skew, ink_ratio
+from sohoa.ocr.pages import PageSettings, run_page_tasks
+from sohoa.ocr.prepare import detect_orientation_fast, estimate_skew, ink_ratio
 
 
 def _generated(tmp_path: Path, seed: int, options: ScanOptions) -> tuple[tuple[Path, ...], list[dict]]:

@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 from sqlalchemy import update
 
-from sohoa.db import Database, DossierStatus
-from sohoa.db import migrate
-from sohoa.db.schema import dossiers
+from sohoa.services.db import Database, DossierStatus
+from sohoa.services.db import migrate
+from sohoa.services.db.schema import dossiers
 from sohoa.errors import InvalidQuery
-from sohoa.search import SearchRequest, search_dossiers
+from sohoa.services.search import SearchRequest, search_dossiers
 from tests import test_db
 from tests.test_db import RECEIVED, _new_dossier, make_report
 

@@ -9,7 +9,9 @@ import pypdfium2 as pdfium
 import pytest
 
 from sohoa.catalog import load_catalog
-from sohoa.forms import SeparatorMark, decode_payload, detect_separator, separator_sheets_pdf
+from sohoa.lifecycle.forms.separators import separator_sheets_pdf
+from sohoa.ocr.qr import SeparatorMark, decode_payload
+from sohoa.ocr.separators import detect_separator
 
 CATALOG = load_catalog()
 DOSSIER = "000.00.06.H56-231027-0361"
@@ -59,8 +61,8 @@ def test_a_scanned_sheet_is_detected_through_skew_noise_blur_and_jpeg(sheets, dp
 
     from PIL import Image
 
-    from sohoa.corpus import ScanOptions
-    from sohoa.corpus.scan import scan_page
+    from sohoa.tools.corpus import ScanOptions
+    from sohoa.tools.corpus.scan import scan_page
 
     rgb = pdfium.PdfDocument(sheets)[1].render(scale=dpi / 72).to_numpy()[:, :, :3]
     options = ScanOptions(dpi=dpi, colour=colour)

@@ -9,7 +9,7 @@ import re
 import shutil
 import stat
 import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
@@ -38,8 +38,10 @@ from sohoa.signing import (
 )
 
 ORGANISATION = "Sở Công Thương tỉnh Thái Nguyên"
-SIGNING_TIME = datetime(2026, 11, 22, 4, 5, tzinfo=UTC)  # 11:05 in Vietnam
-PRINTED_TIME = "2026-11-22T11:05:00+07:00"
+# Inside the validity of the demo identity the session makes (it starts a day before now): an hour ago,
+# whole minutes, and the same instant as printed in Vietnam time.
+SIGNING_TIME = (datetime.now(UTC) - timedelta(hours=1)).replace(second=0, microsecond=0)
+PRINTED_TIME = SIGNING_TIME.astimezone(timezone(timedelta(hours=7))).isoformat()
 A4 = (0, 0, 595, 842)
 
 
@@ -65,7 +67,7 @@ def make_pdfa_scan(path: Path, media_box=A4, rotate: int = 0) -> bytes:
     if rotate:
         page.Rotate = rotate
     pdf.pages.append(pikepdf.Page(page))
-    with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:  # as sohoa.pdfa writes it
+    with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:  # as sohoa.pdfa.assemble writes it
         meta["dc:title"] = "Giấy chứng nhận đăng ký doanh nghiệp"
         meta["dc:creator"] = ["Trung tâm Phục vụ hành chính công"]
         meta["xmp:CreateDate"] = "2026-11-22T10:00:00+07:00"
@@ -158,7 +160,7 @@ def test_pyhanko_validates_against_the_demo_root(signed_path, demo):
         assert status.bottom_line, status.pretty_print_details()
         assert status.coverage.name == "ENTIRE_FILE"
         assert signature.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"
-        assert signature.sig_object["/M"] == "D:20261122110500+07'00'"
+        assert signature.sig_object["/M"] == SIGNING_TIME.astimezone(timezone(timedelta(hours=7))).strftime("D:%Y%m%d%H%M%S+07'00'")
         assert signature.sig_object["/Reason"].startswith("Sao y bản chính điện tử")
 
 

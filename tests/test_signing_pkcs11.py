@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 
 from sohoa.signing import SigningError, SigningKeyError, SigningSettings, load_signer, sign_copy
 from sohoa.signing.pkcs11 import Pkcs11Settings
-from sohoa.signing.testpki import ORGANISATION, PASSPHRASE
+from sohoa.tools.testpki import ORGANISATION, PASSPHRASE
 from sohoa.signing.verify import TrustSettings, verify_pdf
 from tests.test_signing import make_pdfa_scan
 

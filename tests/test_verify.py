@@ -20,7 +20,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from typer.testing import CliRunner
 
 from sohoa.signing import SigningError, SigningSettings, load_signer, sign_copy
-from sohoa.signing.testpki import ORGANISATION, TestPki
+from sohoa.tools.testpki import ORGANISATION, TestPki
 from sohoa.signing.verify import TrustSettings, verify_pdf
 from sohoa.signing.verify_model import ArchiveMatch, VerificationReport
 from sohoa.signing.verify_render import render_html, render_json, render_pdf
@@ -371,7 +371,7 @@ def test_pdfsig_and_openssl_agree(signed, test_pki, workdir, level):
 def test_verify_command(signed, test_pki, workdir, monkeypatch):
     import typer
 
-    from sohoa.signing.verify_cli import make_verify_command, verify_command
+    from sohoa.edges.cli.verify import make_verify_command, verify_command
 
     app = typer.Typer()
     app.command("verify")(verify_command)

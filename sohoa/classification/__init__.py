@@ -1,4 +1,3 @@
-"""Classification of dossier pages: statistical page model, OCR-noise simulation, field extraction, evaluation.
-
-The entry points the pipeline calls stay in `sohoa.classify` (`classify_pages`, `checklist_verdict`).
-"""
+"""Stage 3, classification: the catalogue rules (`rules`: titles, keywords, separator sheets, the checklist
+verdict), the statistical page model they consult (`model`, trained by `sohoa.tools.training`), the key fields
+read from the papers (`fields`) and the report's page rows (`report`)."""

@@ -5,35 +5,29 @@ Two heads on diacritic-folded text:
   that no checklist asks for;
 * `first`: is the page the first page of a document (header cues, title, "Trang 1/n")?
 
-Trained at first use from `plan_dossier` truths (the TRAIN split of corpus (`TRAIN_COUNT`, `TRAIN_SEED`))
-with synthetic OCR noise, in a few seconds, and cached in memory and on disk (joblib, keyed by the
-catalogue's document types, the generator and `MODEL_VERSION`). `python -m sohoa.classification.train`
-builds the cache ahead of time. Never evaluated on its training data: `evaluate` scores the TEST split
-of another corpus seed.
+Trained by `sohoa-lab train` (`sohoa.tools.training`, part of `make setup` and of the Docker build) from
+the synthetic corpus's train split with OCR noise, and saved in the model cache under a key of the
+catalogue's document types, scikit-learn and `MODEL_VERSION`; the runtime only loads it (and keeps it in
+memory). Never evaluated on its training data: the evaluation scores the TEST split of another seed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import random
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from sohoa.catalog import Catalog, load_catalog
-from sohoa.classification.dataset import TRAIN_OPTIONS, corpus_truths
-from sohoa.classification.noise import HEAVY, LIGHT, MEDIUM, ocr_noise
+from sohoa.catalog import Catalog
+from sohoa.errors import SohoaError
 from sohoa.ocr.text import fold_diacritics
 
 MODEL_VERSION = "1"
-TRAIN_SEED = 1
-TRAIN_COUNT = 270
-"""Dossiers in the training corpus (the 80% train split is used: 216 dossiers, ~800 pages, ×3 noise copies)."""
-from sohoa.classify import OTHER  # noqa: E402  (label of papers outside every checklist)
+OTHER = "__other__"
+"""The label of papers that no checklist asks for."""
 HEAD_LINES = 8
 TAIL_LINES = 3
 
@@ -57,6 +51,8 @@ class PageModel:
     first_pipeline: object
     labels: tuple[str, ...]
     key: str
+    recipe: str = ""
+    """What the training texts were made from (written by the trainer)."""
 
     def type_probabilities(self, texts: list[str]) -> np.ndarray:
         """Rows: pages; columns: `labels`."""
@@ -67,91 +63,52 @@ class PageModel:
         return self.first_pipeline.predict_proba([first_features_text(t) for t in texts])[:, 1]
 
 
-def training_texts(catalog: Catalog, count: int = TRAIN_COUNT, seed: int = TRAIN_SEED) -> tuple[list[str], list[str], list[int]]:
-    """(texts, type labels, first-page labels) of the train split, each page clean and with two noise levels."""
-    texts: list[str] = []
-    types: list[str] = []
-    firsts: list[int] = []
-    for dossier in corpus_truths(catalog, count, seed, TRAIN_OPTIONS, split="train"):
-        rng = random.Random(f"train-noise:{dossier.name}")
-        for page in dossier.truth.pages:
-            if page.blank:
-                continue
-            label = page.document_type_id if page.component_position is not None else OTHER
-            for level in (None, LIGHT, MEDIUM, HEAVY):
-                texts.append(page.text if level is None else ocr_noise(page.text, rng, level))
-                types.append(label)
-                firsts.append(int(page.is_first_page_of_document))
-    return texts, types, firsts
+class PageModelMissing(SohoaError):
+    """No trained page model for this catalogue in the model cache (a configuration problem)."""
+
+    exit_code = 78  # EX_CONFIG
+    http_status = 503
 
 
-def train(catalog: Catalog, count: int = TRAIN_COUNT, seed: int = TRAIN_SEED) -> PageModel:
-    """Fit both heads (deterministic)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-
-    texts, types, firsts = training_texts(catalog, count, seed)
-    type_pipeline = make_pipeline(
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2, max_features=60000, dtype=np.float32),
-        LogisticRegression(C=20.0, max_iter=2000),
-    )
-    type_pipeline.fit([page_features_text(t) for t in texts], types)
-    first_pipeline = make_pipeline(
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, min_df=2, max_features=30000, dtype=np.float32),
-        LogisticRegression(C=5.0, max_iter=2000),
-    )
-    first_pipeline.fit([first_features_text(t) for t in texts], firsts)
-    labels = tuple(str(label) for label in type_pipeline.classes_)
-    return PageModel(type_pipeline, first_pipeline, labels, model_key(catalog, count, seed))
-
-
-def model_key(catalog: Catalog, count: int = TRAIN_COUNT, seed: int = TRAIN_SEED) -> str:
-    """Changes whenever the model would: catalogue document types, generator, scikit-learn and model version."""
+def model_key(catalog: Catalog) -> str:
+    """Changes whenever the model must: catalogue document types, scikit-learn and model version."""
     import sklearn
 
-    from sohoa.corpus.dossier import GENERATOR
-
     types = {k: v.model_dump(mode="json") for k, v in sorted(catalog.document_types().items())}
-    blob = json.dumps([MODEL_VERSION, GENERATOR, sklearn.__version__, count, seed, types], sort_keys=True, ensure_ascii=False)
+    blob = json.dumps([MODEL_VERSION, sklearn.__version__, types], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def _default_cache() -> Path:
-    from sohoa.config import default_model_cache
+def model_path(catalog: Catalog, cache: Path) -> Path:
+    """Where the model of `catalog` is kept under the model cache `cache`."""
+    return cache / f"page-model-{model_key(catalog)}.joblib"
 
-    return default_model_cache(os.environ)
+
+def read_model(path: Path) -> PageModel | None:
+    """The model saved at `path`; None when there is none or it cannot be read (it is then trained again)."""
+    import joblib
+
+    if not path.exists():
+        return None
+    try:
+        model = joblib.load(path)
+    except Exception:  # noqa: BLE001 - a corrupt or incompatible cache is the same as none
+        return None
+    return model if isinstance(model, PageModel) else None
 
 
 _LOCK = threading.Lock()
-_MODELS: dict[str, PageModel] = {}
+_MODELS: dict[Path, PageModel] = {}
 
 
-def get_model(catalog: Catalog | None = None, cache: Path | None = None) -> PageModel:
-    """The model for `catalog` (default catalogue): from memory, else the disk cache under `cache`
-    (default: `sohoa.config.default_model_cache` of the process environment), else trained now and cached there."""
-    import joblib
-
-    catalog = catalog or load_catalog()
-    key = model_key(catalog)
+def get_model(catalog: Catalog, cache: Path) -> PageModel:
+    """The trained model of `catalog` from the model cache `cache`, loaded once per process."""
+    path = model_path(catalog, cache)
     with _LOCK:
-        if key in _MODELS:
-            return _MODELS[key]
-        path = (cache or _default_cache()) / f"page-model-{key}.joblib"
-        model: PageModel | None = None
-        if path.exists():
-            try:
-                model = joblib.load(path)
-            except Exception:  # a corrupt or incompatible cache is rebuilt
-                model = None
-        if model is None:
-            model = train(catalog)
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(f".tmp{os.getpid()}")
-                joblib.dump(model, tmp, compress=3)
-                tmp.replace(path)
-            except OSError:
-                pass
-        _MODELS[key] = model
-        return model
+        if path not in _MODELS:
+            model = read_model(path)
+            if model is None:
+                raise PageModelMissing(f"no trained page model for this catalogue in {cache}: run `sohoa-lab train` "
+                                       "(or `make setup`) with the same SOHOA_MODEL_CACHE")
+            _MODELS[path] = model
+        return _MODELS[path]

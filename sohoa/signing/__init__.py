@@ -12,7 +12,7 @@ See docs/signing.md.
 import importlib
 
 # Where each public name lives. Loaded on first use: pyHanko takes half a second to import, and the
-# CLI registers `sohoa verify` without needing it (the same pattern as sohoa.evaluation).
+# CLI registers `sohoa verify` without needing it (the same pattern as sohoa.tools.evaluation).
 _HOMES = {
     "CopyMarkLayout": "sohoa.signing.copy_mark",
     "DemoIdentity": "sohoa.signing.demo_identity",
@@ -23,8 +23,8 @@ _HOMES = {
     "SigningKeyError": "sohoa.signing.errors",
     "CopySigner": "sohoa.signing.model",
     "SignedCopy": "sohoa.signing.model",
-    "SignedPdfaReport": "sohoa.signing.pdfa_check",
-    "check_signed_pdfa": "sohoa.signing.pdfa_check",
+    "SignedPdfaReport": "sohoa.pdfa.check",
+    "check_signed_pdfa": "sohoa.pdfa.check",
     "COPY_FORM_REASONS": "sohoa.signing.settings",
     "VIETNAM_TIME": "sohoa.signing.settings",
     "SigningSettings": "sohoa.signing.settings",

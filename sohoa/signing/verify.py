@@ -51,7 +51,7 @@ from pyhanko_certvalidator.policy_decl import (
 )
 from pyhanko_certvalidator.registry import SimpleTrustManager
 
-from sohoa.signing.pdfa_check import check_signed_pdfa
+from sohoa.pdfa.check import check_signed_pdfa
 from sohoa.signing.verify_findings import (
     certificate_info,
     message,

@@ -1,0 +1,350 @@
+"""The `sohoa` command: a thin shell over the services and the lifecycle. Typed errors become exit codes here."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from sohoa.edges.cli.archive import archive_app
+from sohoa.edges.cli.audit import audit_app
+from sohoa.edges.cli.users import users_app
+from sohoa.services.config import Config
+
+app = typer.Typer(help="Digitize paper dossiers into signed, searchable PDF/A records in object storage.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+pki_app = typer.Typer(help="Signing identities.", no_args_is_help=True)
+catalog_app = typer.Typer(help="The procedure catalogue.", no_args_is_help=True)
+app.add_typer(pki_app, name="pki")
+app.add_typer(catalog_app, name="catalog")
+app.add_typer(archive_app, name="archive")
+app.add_typer(audit_app, name="audit")
+app.add_typer(users_app, name="users")
+out = Console()
+err = Console(stderr=True)
+
+EX_UNAVAILABLE = 69
+
+
+def main() -> None:
+    """Entry point: run the app, turning the core's typed errors into messages and exit codes."""
+    logging.basicConfig(level=os.environ.get("SOHOA_LOG_LEVEL", "ERROR"), format="%(levelname)s %(name)s: %(message)s")
+    from sohoa.archive import StorageError
+    from sohoa.catalog import CatalogError
+    from sohoa.errors import SohoaError
+    from sohoa.signing import SigningError, SigningInputError
+
+    try:
+        app(standalone_mode=False)
+    except (typer.Exit, SystemExit) as done:
+        code = getattr(done, "exit_code", None) if isinstance(done, typer.Exit) else done.code
+        sys.exit(code or 0)
+    except SohoaError as error:
+        _fail(str(error), error.exit_code)
+    except SigningInputError as error:
+        _fail(str(error), 65)
+    except StorageError as error:
+        _fail(f"object storage: {error}", EX_UNAVAILABLE)
+    except (CatalogError, SigningError) as error:
+        _fail(str(error), 78)  # EX_CONFIG
+    except Exception as error:  # click's usage errors and the like
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(error.exit_code)
+        raise
+
+
+def _fail(message: str, code: int) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    sys.exit(code)
+
+
+@app.command()
+def process(
+    files: Annotated[list[Path], typer.Argument(help="Scans in hand-in order: JPEG, PNG, TIFF, PDF.")],
+    procedure: Annotated[str, typer.Option("--procedure", "-p", help="Procedure code (mã TTHC), e.g. 2.000620.")],
+    variant: Annotated[str | None, typer.Option(help="Procedure variant id (default: the first).")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Also write each component's PDF/A and signed PDF here.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the versioned JSON report.")] = False,
+    jobs: Annotated[int, typer.Option(help="Pages at once (0: one per core; 1: serial, for debugging).")] = 0,
+    sign: Annotated[bool, typer.Option(help="Sign each component as an electronic copy.")] = True,
+) -> None:
+    """Digitize one dossier in-process (no queue): intake → pages → PDF/A → checklist → signing → archive."""
+    from sohoa.lifecycle.reception import digitize_dossier, receive_dossier
+    from sohoa.services.runtime import build_runtime
+
+    config = Config.from_env()
+    if jobs:
+        config = _replace(config, jobs=jobs)
+    with _status(as_json, "Starting storage, database and signer…"):
+        runtime = build_runtime(config, sign=sign)
+    if runtime.demo_identity and not as_json:
+        err.print("[yellow]Signing with the local DEMO identity — NOT FOR PRODUCTION (set SOHOA_SIGNING_P12).[/]")
+    record = receive_dossier(runtime, procedure, variant)
+    with _progress(as_json) as progress:
+        report = digitize_dossier(runtime, record, tuple(files), actor=f"cli:{_user()}", progress=progress)
+    if out_dir is not None:
+        _write_outputs(runtime, report, out_dir)
+    if as_json:
+        print(report.model_dump_json(indent=2))
+    else:
+        _print_report(report, out_dir)
+
+
+@app.command()
+def status(code: Annotated[str, typer.Argument(help="Dossier code.")],
+           as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Show a dossier's status and checklist."""
+    from sohoa.services.db import open_database
+
+    database = open_database(Config.from_env().database_url)
+    record = database.get_dossier(code)
+    database.record_access(code, f"cli:{_user()}", "status", None, "ok")
+    if as_json:
+        print(json.dumps({"code": record.code, "status": int(record.status), "status_name": record.status.vietnamese,
+                          "error": record.error, "report": record.report}, ensure_ascii=False, indent=2))
+        return
+    out.print(f"{record.code}: {int(record.status)} {record.status.vietnamese}" + (f" — {record.error}" if record.error else ""))
+
+
+@app.command()
+def search(query: Annotated[str, typer.Argument(help="Words that must all be on one page (diacritics and case ignored).")] = "",
+           procedure: Annotated[str | None, typer.Option(help="Only this procedure code.")] = None,
+           status: Annotated[int | None, typer.Option(min=1, max=10, help="Only this status (1-10).")] = None,
+           received_from: Annotated[datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="Received on or after (Vietnam day).")] = None,
+           received_to: Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Received on or before (Vietnam day).")] = None,
+           limit: Annotated[int, typer.Option(min=1, max=100, help="Most dossiers, newest first.")] = 20,
+           offset: Annotated[int, typer.Option(min=0, max=10_000, help="Dossiers to skip (next page).")] = 0,
+           as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Find digitized dossiers by the words on their pages, procedure, status and reception day."""
+    from sohoa.services.db import VIETNAM_TIME, DossierStatus, open_database
+    from sohoa.services.search import SearchRequest, search_dossiers
+
+    database = open_database(Config.from_env().database_url)
+    request = SearchRequest(query, procedure, DossierStatus(status) if status else None,
+                            received_from.date() if received_from else None, received_to.date() if received_to else None, limit, offset)
+    hits = search_dossiers(database, request, f"cli:{_user()}")
+    if as_json:
+        print(json.dumps([{**vars(hit), "status": int(hit.status), "received_at": hit.received_at.isoformat(),
+                           "pages": [vars(page) for page in hit.pages]} for hit in hits], ensure_ascii=False, indent=2))
+        return
+    for hit in hits:
+        out.print(f"[bold]{hit.dossier_code}[/] {hit.procedure_code} · {int(hit.status)} {hit.status.vietnamese} · "
+                  f"{hit.received_at.astimezone(VIETNAM_TIME).strftime('%Y-%m-%d %H:%M')} (giờ Việt Nam)", highlight=False)
+        for page in hit.pages:
+            out.print(f"   page {page.page_index + 1} (component {page.component_position or '-'}): {page.line}", highlight=False)
+    if not hits:
+        err.print("no dossier found")
+
+
+@app.command()
+def form(code: Annotated[str, typer.Argument(help="Dossier code.")],
+         out: Annotated[Path, typer.Option(help="Where to write the PDF.")],
+         applicant: Annotated[str, typer.Option(help="Applicant's name (default: the enterprise name read).")] = "",
+         identifier: Annotated[str, typer.Option(help="Enterprise code or personal id (default: the one read).")] = "",
+         address: Annotated[str, typer.Option(help="Applicant's address.")] = "",
+         confirmed: Annotated[bool, typer.Option(help="A person has checked a verdict marked needs_review.")] = False) -> None:
+    """Print the front desk's form: Mẫu 01 (receipt) if the dossier is complete, else Mẫu 02 (what to supplement)."""
+    from sohoa.catalog import load_catalog
+    from sohoa.services.db import open_database
+    from sohoa.lifecycle.forms.receipt import Applicant, DeskInfo
+    from sohoa.lifecycle.front_desk import front_desk_form
+
+    config = Config.from_env()
+    database = open_database(config.database_url)
+    made = front_desk_form(database, load_catalog(), code, Applicant(applicant, identifier, address),
+                           DeskInfo(desk=config.organisation.upper()), f"cli:{_user()}", confirmed)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(made.pdf)
+    title = {"mau-01": "Mẫu 01 (giấy tiếp nhận, hẹn trả kết quả)", "mau-02": "Mẫu 02 (yêu cầu bổ sung hồ sơ)"}[made.form]
+    err.print(f"{title}: {out}", highlight=False)
+
+
+@app.command()
+def worker(burst: Annotated[bool, typer.Option(help="Stop when the queue is empty.")] = False) -> None:
+    """Run an RQ worker that digitizes queued dossiers."""
+    from sohoa.edges.workers.worker import run_worker
+
+    run_worker(Config.from_env(), burst=burst)
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    uvicorn.run("sohoa.edges.api.app:create_app", factory=True, host=host, port=port)
+
+
+def _verify_lookup():
+    from sohoa.services.db import open_database
+    from sohoa.services.artifacts import archive_lookup
+
+    return archive_lookup(open_database(Config.from_env().database_url))
+
+
+def _mount_verify() -> None:
+    from sohoa.edges.cli.verify import make_verify_command
+
+    app.command("verify", help="Verify a signed PDF: signatures (ETSI indications), PDF/A, and whether the archive holds it. "
+                "Exit 0 passed, 1 failed, 2 indeterminate, 3 unreadable.")(make_verify_command(_verify_lookup))
+
+
+_mount_verify()
+
+
+@pki_app.command("init")
+def pki_init(
+    directory: Annotated[Path | None, typer.Option(help="Where to write the identity (default: DATA_DIR/pki).")] = None,
+    organisation: Annotated[str | None, typer.Option(help="Organisation name in the certificate.")] = None,
+) -> None:
+    """Create a local DEMO signing identity (root CA + signer, PKCS#12). NOT FOR PRODUCTION."""
+    from sohoa.signing import init_demo_identity
+
+    config = Config.from_env()
+    identity = init_demo_identity(directory or config.data_dir / "pki", organisation or config.organisation)
+    out.print(f"[yellow]DEMO identity — NOT FOR PRODUCTION[/]\n  subject:    {identity.subject}\n"
+              f"  PKCS#12:    {identity.pkcs12_path}\n  passphrase: {identity.passphrase_path}\n"
+              f"  root CA:    {identity.root_cert_path}")
+
+
+@catalog_app.command("list")
+def catalog_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List the procedures in the catalogue."""
+    from sohoa.catalog import load_catalog
+
+    procedures = load_catalog().procedures
+    if as_json:
+        print(json.dumps([{"code": p.code, "name": p.name, "processing_days": p.processing_days,
+                           "variants": [v.id for v in p.variants]} for p in procedures], ensure_ascii=False, indent=2))
+        return
+    table = Table("code", "procedure", "days", "variants")
+    for p in procedures:
+        table.add_row(p.code, p.name, str(p.processing_days), ", ".join(v.id for v in p.variants))
+    out.print(table)
+
+
+@catalog_app.command("show")
+def catalog_show(code: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Show a procedure with its variants and ordered components."""
+    from sohoa.catalog import CatalogLookupError, load_catalog
+    from sohoa.errors import UnknownProcedureCode
+
+    try:
+        procedure = load_catalog().get(code)
+    except CatalogLookupError as error:
+        raise UnknownProcedureCode(str(error)) from error
+    if as_json:
+        print(procedure.model_dump_json(indent=2))
+        return
+    out.print(f"[bold]{procedure.code}[/] {procedure.name} ({procedure.processing_days} ngày làm việc)")
+    for variant in procedure.variants:
+        out.print(f"  [bold]{variant.id}[/]: {variant.name}")
+        for c in variant.components:
+            flag = "" if c.required else " (nếu có)"
+            out.print(f"    {c.position}. {c.name}{flag} — BC {c.originals}, BS {c.copies}")
+
+
+@app.command()
+def separators(
+    procedure: Annotated[str, typer.Argument(help="Procedure code (mã TTHC).")],
+    output: Annotated[Path, typer.Option("--out", "-o", help="PDF file to write.")],
+    variant: Annotated[str | None, typer.Option(help="Procedure variant id (default: the first).")] = None,
+    dossier: Annotated[str, typer.Option(help="Dossier code to print in the QR codes (optional).")] = "",
+    cover: Annotated[bool, typer.Option(help="Start with a dossier cover sheet.")] = True,
+) -> None:
+    """Print the cover sheet and one separator sheet (QR top-left) per checklist component."""
+    from sohoa.catalog import CatalogLookupError, load_catalog
+    from sohoa.errors import UnknownProcedureCode
+    from sohoa.lifecycle.forms.separators import separator_sheets_pdf
+
+    try:
+        found = load_catalog().get(procedure)
+        pdf = separator_sheets_pdf(found, variant, dossier, include_cover=cover)
+    except CatalogLookupError as error:
+        raise UnknownProcedureCode(str(error)) from error
+    output.write_bytes(pdf)
+    err.print(f"{output}: {len(found.variant(variant).components) + int(cover)} sheets")
+
+
+def _print_report(report, out_dir: Path | None) -> None:
+    verdict = report.checklist
+    state = "[green]COMPLETE[/]" if verdict.complete else f"[red]INCOMPLETE[/] — missing {list(verdict.missing_positions)}"
+    out.print(f"Dossier [bold]{report.dossier_code}[/] · {report.procedure_code} {report.procedure_name}: {state}")
+    table = Table("#", "component", "pages", "conf.", "PDF/A", "signed object")
+    for c in report.components:
+        pdfa = "pass" if c.pdfa_verdict.passed and (c.signed_pdfa_verdict is None or c.signed_pdfa_verdict.passed) else "FAIL"
+        table.add_row(str(c.position), c.name, ",".join(str(p + 1) for p in c.pages), f"{c.confidence:.2f}", pdfa,
+                      c.signed.key if c.signed else "—")
+    out.print(table)
+    for document in verdict.unexpected:
+        out.print(f"[yellow]Unexpected document[/] on pages {[p + 1 for p in document.pages]}: {document.title or '(no title)'}")
+    for warning in report.warnings:
+        out.print(f"[yellow]warning:[/] {warning}")
+    out.print("Timings: " + ", ".join(f"{t.stage} {t.seconds:.2f}s" for t in report.timings))
+    out.print(f"Manifest: {report.manifest.key}")
+    if out_dir is not None:
+        out.print(f"Files written to [bold]{out_dir}[/]")
+
+
+def _write_outputs(runtime, report, out_dir: Path) -> None:
+    """Download each component's PDF/A and signed PDF from storage (digests verified) into out_dir."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    store = runtime.engines.store
+    for c in report.components:
+        stem = f"{c.position:02d}-{c.document_type or 'component'}"
+        (out_dir / f"{stem}.pdfa.pdf").write_bytes(store.get_bytes(c.pdfa.key))
+        if c.signed:
+            (out_dir / f"{stem}.signed.pdf").write_bytes(store.get_bytes(c.signed.key))
+    (out_dir / "report.json").write_text(report.model_dump_json(indent=2), encoding="utf-8")
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None]]:
+    if quiet or not err.is_terminal:
+        yield lambda stage, done, total: None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def advance(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield advance
+
+
+@contextmanager
+def _status(quiet: bool, message: str) -> Iterator[None]:
+    if quiet or not err.is_terminal:
+        yield
+        return
+    with err.status(message):
+        yield
+
+
+def _replace(config: Config, **changes) -> Config:
+    import dataclasses
+
+    return dataclasses.replace(config, **changes)
+
+
+def _user() -> str:
+    import getpass
+
+    return getpass.getuser()

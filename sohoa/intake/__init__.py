@@ -1,0 +1,1 @@
+"""Stage 1, intake: every handed-in file identified by its content and checked, its pages listed."""

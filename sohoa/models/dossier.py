@@ -1,0 +1,56 @@
+"""The typed values that flow between the stages of one dossier: what to process, how progress is told,
+and a component's files between the PDF/A, signing and archiving stages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sohoa.models.report import PdfaVerdict
+
+ProgressCallback = Callable[[str, int, int], None]
+"""Called as (stage, done, total) while a stage advances."""
+
+
+@dataclass(frozen=True)
+class DossierRequest:
+    """One dossier to process."""
+
+    dossier_code: str
+    """Dossier code (mã hồ sơ) already allocated."""
+    procedure_code: str
+    """Procedure code (mã TTHC)."""
+    files: tuple[Path, ...]
+    """Scans in hand-in order."""
+    variant: str | None = None
+    """Procedure variant id; None for the default."""
+    received_at: datetime = field(default_factory=lambda: datetime.now().astimezone())
+    """When the dossier was received."""
+
+
+@dataclass(frozen=True)
+class ComponentBuild:
+    """A component's files on local disk, before archiving."""
+
+    position: int
+    """1-based component position."""
+    name: str
+    """Component name."""
+    document_type: str | None
+    """Matched document type id."""
+    pages: tuple[int, ...]
+    """Dossier page indexes."""
+    confidence: float
+    """Lowest page confidence."""
+    pdfa_path: Path
+    """The PDF/A-2b file."""
+    pdfa_verdict: PdfaVerdict
+    """Validator verdict on it."""
+    signed_path: Path | None = None
+    """The signed copy, once signed."""
+    signed_verdict: PdfaVerdict | None = None
+    """Validator verdict on the signed copy."""
+    signer: str | None = None
+    """Signing certificate subject."""

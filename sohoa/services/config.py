@@ -1,0 +1,66 @@
+"""Configuration, read from the environment once at the edge (CLI, API, worker), never inside a stage."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from sohoa.archive import StorageSettings, settings_from_env
+from sohoa.services.db import default_sqlite_url
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything an edge needs to build the engines. `Config.from_env()` documents each variable."""
+
+    data_dir: Path
+    """SOHOA_DATA_DIR: embedded database, embedded S3 data, demo PKI (default ~/.local/share/sohoa)."""
+    database_url: str
+    """SOHOA_DATABASE_URL: SQLAlchemy URL (default SQLite in the data dir)."""
+    redis_url: str
+    """SOHOA_REDIS_URL: Redis for the RQ queue (default redis://127.0.0.1:6379/0)."""
+    queue_name: str
+    """SOHOA_QUEUE: RQ queue name (default 'sohoa')."""
+    storage: StorageSettings | None
+    """SOHOA_S3_*: an S3 endpoint; None means the embedded SeaweedFS under the data dir."""
+    signing_pkcs12: Path | None
+    """SOHOA_SIGNING_P12: the organisation's PKCS#12; None means the local DEMO identity (not for production)."""
+    signing_passphrase_file: Path | None
+    """SOHOA_SIGNING_PASSPHRASE_FILE: file holding the PKCS#12 passphrase (else SOHOA_SIGNING_PASSPHRASE)."""
+    organisation: str
+    """SOHOA_ORGANISATION: receiving organisation printed in the copy mark."""
+    agency_code: str
+    """SOHOA_AGENCY_CODE: receiving agency code, the first part of dossier codes."""
+    jobs: int
+    """SOHOA_JOBS: pages processed at once (default: one per core)."""
+    model_cache: Path
+    """SOHOA_MODEL_CACHE: where the trained page classifier is cached (default $XDG_CACHE_HOME/sohoa or ~/.cache/sohoa)."""
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Config:
+        env = dict(os.environ if environ is None else environ)
+        data_dir = Path(env.get("SOHOA_DATA_DIR") or Path.home() / ".local" / "share" / "sohoa").expanduser()
+        p12 = env.get("SOHOA_SIGNING_P12")
+        passphrase_file = env.get("SOHOA_SIGNING_PASSPHRASE_FILE")
+        return cls(
+            data_dir=data_dir,
+            database_url=env.get("SOHOA_DATABASE_URL") or default_sqlite_url(data_dir.resolve()),
+            redis_url=env.get("SOHOA_REDIS_URL") or "redis://127.0.0.1:6379/0",
+            queue_name=env.get("SOHOA_QUEUE") or "sohoa",
+            storage=settings_from_env(env),
+            signing_pkcs12=Path(p12) if p12 else None,
+            signing_passphrase_file=Path(passphrase_file) if passphrase_file else None,
+            organisation=env.get("SOHOA_ORGANISATION") or "Trung tâm Phục vụ hành chính công (DEMO)",
+            agency_code=env.get("SOHOA_AGENCY_CODE") or "000.00.00.H00",
+            jobs=int(env.get("SOHOA_JOBS") or 0),
+            model_cache=default_model_cache(env),
+        )
+
+
+def default_model_cache(environ: Mapping[str, str]) -> Path:
+    """SOHOA_MODEL_CACHE from `environ`, else $XDG_CACHE_HOME/sohoa, else ~/.cache/sohoa."""
+    base = environ.get("SOHOA_MODEL_CACHE") or os.path.join(environ.get("XDG_CACHE_HOME") or
+                                                             os.path.expanduser("~/.cache"), "sohoa")
+    return Path(base).expanduser()

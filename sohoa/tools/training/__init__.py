@@ -1,0 +1,1 @@
+"""Training the page model from the synthetic corpus's texts (train split), and the OCR noise it is trained with."""
