@@ -50,6 +50,8 @@ class PageReport(FrozenModel):
     classification_role: str | None = Field(
         default=None, description="Classifier role: component (first page), continuation, unexpected, blank, review, separator; null when not recorded.")
     warnings: tuple[str, ...] = Field(default=(), description="Human-readable warnings about this page.")
+    perceptual_hash: str | None = Field(
+        default=None, description="Perceptual hash of the upright page image, 64 hex digits (sohoa.ocr.phash); null for blank and born-digital pages.")
 
 
 class ArtifactReport(FrozenModel):

@@ -56,6 +56,8 @@ class PageResult:
     """Time spent per sub-stage: prepare, ocr, text_layer (and prepare's parts, see PREPARE_PARTS)."""
     separator: SeparatorMark | None = None
     """The separator sheet's mark when this page is one (its QR code was read), else None."""
+    perceptual_hash: str | None = None
+    """The upright page's perceptual hash (`sohoa.ocr.phash`); None for blank and born-digital pages."""
 
     @property
     def text(self) -> str:
@@ -75,7 +77,8 @@ def process_page(source: PageSource, work_dir: Path, settings: PageSettings) -> 
     started = time.perf_counter()
     parts: dict[str, float] = {}
     separators: list[SeparatorMark | None] = []
-    inspect = _separator_probe(separators) if settings.detect_separators else None
+    hashes: list[str] = []
+    inspect = _page_probe(separators if settings.detect_separators else None, hashes)
     prepared = prepare_page(source, work_dir, settings.prepare, engine, parts, inspect)
     prepared_at = time.perf_counter()
     ocr = None
@@ -94,14 +97,21 @@ def process_page(source: PageSource, work_dir: Path, settings: PageSettings) -> 
     done = time.perf_counter()
     seconds = {"prepare": prepared_at - started, "ocr": read_at - prepared_at, "text_layer": done - read_at,
                **{name: parts.get(name, 0.0) for name in PREPARE_PARTS}}
-    return PageResult(prepared, ocr, page_pdf, seconds, separator)
+    return PageResult(prepared, ocr, page_pdf, seconds, separator, hashes[0] if hashes else None)
 
 
-def _separator_probe(found: list[SeparatorMark | None]) -> Callable[[object], None]:
-    """Looks for a separator sheet's QR code on the upright page pixels preparation already decoded."""
+def _page_probe(separators: list[SeparatorMark | None] | None, hashes: list[str]) -> Callable[[object], None]:
+    """Reads the upright page pixels preparation already decoded: the perceptual hash, and a separator
+    sheet's QR code when `separators` collects them."""
+    from sohoa.ocr.phash import page_hash
     from sohoa.ocr.separators import detect_separator
 
-    return lambda pixels: found.append(detect_separator(pixels))
+    def probe(pixels) -> None:
+        hashes.append(page_hash(pixels))
+        if separators is not None:
+            separators.append(detect_separator(pixels))
+
+    return probe
 
 
 PREPARE_PARTS = ("decode", "orientation", "deskew", "inspect", "encode")

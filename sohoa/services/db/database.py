@@ -31,6 +31,7 @@ from sohoa.services.db.records import (
     PreservationEvent,
 )
 from sohoa.services.db.access_log import AccessLogMixin
+from sohoa.services.db.reuse import ReuseMixin
 from sohoa.services.db.search import SearchMixin, page_text_rows
 from sohoa.services.db.users import UserAccountsMixin
 from sohoa.services.db.schema import (
@@ -60,7 +61,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Database(AccessLogMixin, SearchMixin, UserAccountsMixin):
+class Database(AccessLogMixin, SearchMixin, UserAccountsMixin, ReuseMixin):
     """The catalogue database at ``url``: ``sqlite:///path`` (embedded) or ``postgresql+psycopg://...``.
 
     ``code_timezone`` is the zone whose calendar day goes into allocated dossier codes; ``clock``
