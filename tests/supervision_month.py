@@ -11,10 +11,11 @@ resolved in November; an apology issued after the return; reuse (states 2 and 3)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sohoa.services.db import VIETNAM_TIME, Channel, DossierStatus
 from sohoa.supervision.timeline import DigitizationState as S
+from sohoa.supervision.events import DossierFacts, RecordedEvent
 from sohoa.supervision.timeline import DossierTimeline, ReceptionCheck, SupplementPeriod
 
 AGENCY = "000.00.06.H56"
@@ -103,3 +104,47 @@ TIMELINES = tuple(case.timeline for case in MONTH)
 def codes(*names: str) -> tuple[str, ...]:
     """The sorted dossier codes of the named cases."""
     return tuple(sorted(case.timeline.code for case in MONTH if case.name in names))
+
+
+DESK_SUPPLEMENT = {"A1"}
+"""Cases handed back at the desk (Mẫu 02) before reception: the 766 rule does not count that request."""
+
+
+def events_of(case: Case) -> tuple[RecordedEvent, ...]:
+    """The events the lifecycle records for the case, in order (what ``dossier_events`` holds)."""
+    t = case.timeline
+    steps: list[tuple[datetime, str, int, dict]] = [(t.received_at, "register", 1, {})]
+    if case.name in DESK_SUPPLEMENT:
+        steps.append((t.received_at, "request_supplement", 5, {"reason": "thiếu giấy tờ"}))
+    if t.accepted_at is not None:
+        details: dict = {"promised_at": t.promised_at.isoformat()} if t.promised_at else {}
+        if t.reception_check is not None:
+            details |= {"missing_required": list(t.reception_check.missing_required),
+                        "unexpected": list(t.reception_check.unexpected)}
+        steps.append((t.accepted_at, "receive", 2, details))
+        steps.append((t.accepted_at + timedelta(minutes=20), "start_processing", 4, {}))
+    for period in t.supplements:
+        steps.append((period.requested_at, "request_supplement", 5, {"reason": "bổ sung"}))
+        if period.supplied_at is not None:
+            steps.append((period.supplied_at, "supplement_received", 4, {}))
+    if t.apology_at is not None:
+        steps.append((t.apology_at, "apologise", 0, {"reason": "quá hạn"}))
+    if t.finished_at is not None:
+        steps.append((t.finished_at, "finish", 9, {"result_sha256": "ab" * 32} if t.result_digitized else {}))
+    if t.returned_at is not None:
+        steps.append((t.returned_at, "return", 10, {}))
+    if t.closed_at is not None:
+        steps.append((t.closed_at, "refuse", int(t.status), {"reason": "không đúng thẩm quyền"}))
+    events, status = [], None
+    for sequence, (moment, action, to_status, details) in enumerate(sorted(steps, key=lambda s: s[0]), start=1):
+        after = status if to_status == 0 else to_status
+        events.append(RecordedEvent(sequence, action, status, after, moment, details))
+        status = after
+    return tuple(events)
+
+
+def facts_of(case: Case) -> DossierFacts:
+    """The dossier row of the case."""
+    t = case.timeline
+    return DossierFacts(code=t.code, procedure_code=t.procedure_code, channel=t.channel, status=t.status,
+                        received_at=t.received_at, department=t.department, components=t.components)

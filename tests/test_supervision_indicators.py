@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
+from sohoa.supervision.events import fold
 from sohoa.supervision.indicators import Dimension, StatsQuery, stats_report
 from sohoa.supervision.periods import Period, Rate, buckets
 from sohoa.supervision.timeline import Outcome, outcome
 from sohoa.supervision.violations import Rule, violations
-from tests.supervision_month import AGENCY, AS_OF, MONTH, TIMELINES, at, codes
+from tests.supervision_month import AGENCY, AS_OF, MONTH, TIMELINES, at, codes, events_of, facts_of
 
 NOVEMBER = StatsQuery(first=date(2026, 11, 1), last=date(2026, 11, 30), agency=AGENCY)
 
@@ -108,3 +110,13 @@ def test_buckets_cover_the_range_clipped():
     assert labels == [("2026-01", date(2026, 1, 15), date(2026, 1, 31)), ("2026-02", date(2026, 2, 1), date(2026, 2, 28)),
                       ("2026-03", date(2026, 3, 1), date(2026, 3, 2))]
     assert [b.label for b in buckets(Period.YEAR, date(2025, 12, 31), date(2026, 1, 1))] == ["2025", "2026"]
+
+
+def test_the_recorded_events_fold_into_the_timelines_and_the_same_figures():
+    folded = tuple(fold(facts_of(case), events_of(case)) for case in MONTH)
+    for case, timeline in zip(MONTH, folded, strict=True):
+        expected = case.timeline
+        if expected.result_digitized:
+            expected = dataclasses.replace(expected, result_sha256="ab" * 32)
+        assert timeline == expected, case.name
+    assert stats_report(folded, NOVEMBER, AS_OF) == stats_report(TIMELINES, NOVEMBER, AS_OF)
