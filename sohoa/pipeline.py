@@ -22,7 +22,8 @@ from sohoa.errors import UnknownProcedureCode
 from sohoa.intake.files import IntakeLimits, inspect_file, list_pages
 from sohoa.models.dossier import ComponentBuild, DossierRequest, ProgressCallback
 from sohoa.models.report import DossierReport, StageTiming
-from sohoa.ocr.pages import PageSettings, run_page_tasks
+from sohoa.ocr.cache import PageCache, run_cached_page_tasks
+from sohoa.ocr.pages import PageSettings
 from sohoa.pdfa.components import build_components
 from sohoa.signing.components import sign_components
 from sohoa.signing.model import CopySigner
@@ -43,9 +44,9 @@ class PipelineSettings:
     """Pages processed at once; 1 runs serially in-process (for debugging)."""
     organisation: str = "Trung tâm Phục vụ hành chính công"
     """Receiving organisation, written into PDF/A metadata."""
-
-
-
+    page_cache: Path | None = None
+    """Folder of pages already read (`sohoa.ocr.cache`), so a supplemented dossier's old pages are not read
+    again; None reads every page."""
 
 @dataclass(frozen=True)
 class Engines:
@@ -79,8 +80,10 @@ def process_dossier(request: DossierRequest, settings: PipelineSettings, engines
     with _timed(timings, "pages", len(page_sources)):
         done = iter(range(1, len(page_sources) + 1))
         progress("pages", 0, len(page_sources))
-        pages = run_page_tasks(page_sources, work_dir, settings.pages, settings.jobs,
-                               on_done=lambda _: progress("pages", next(done), len(page_sources)))
+        cache = PageCache(settings.page_cache) if settings.page_cache is not None else None
+        pages = run_cached_page_tasks(page_sources, {file.path: file.sha256 for file in accepted}, work_dir,
+                                      settings.pages, settings.jobs, cache,
+                                      on_done=lambda _: progress("pages", next(done), len(page_sources)))
     timings.extend(_page_substage_timings(pages))
     with _timed(timings, "classify", len(pages)):
         texts = tuple(PageText(text=page.text, blank=page.prepared.blank, separator=page.separator) for page in pages)

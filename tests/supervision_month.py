@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sohoa.services.db import VIETNAM_TIME, Channel, DossierStatus
-from sohoa.supervision.timeline import DigitizationState as S
-from sohoa.supervision.events import DossierFacts, RecordedEvent
-from sohoa.supervision.timeline import DossierTimeline, ReceptionCheck, SupplementPeriod
+from sohoa.lifecycle.timeline import DigitizationState as S
+from sohoa.lifecycle.events import DossierFacts, RecordedEvent
+from sohoa.lifecycle.timeline import DossierTimeline, ReceptionCheck, SupplementPeriod
 
 AGENCY = "000.00.06.H56"
 OTHER_AGENCY = "000.00.01.H50"

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from sohoa.supervision.events import fold
+from sohoa.lifecycle.events import fold
 from sohoa.supervision.indicators import Dimension, StatsQuery, stats_report
 from sohoa.supervision.periods import Period, Rate, buckets
-from sohoa.supervision.timeline import Outcome, outcome
+from sohoa.lifecycle.timeline import Outcome, outcome
 from sohoa.supervision.violations import Rule, violations
 from tests.supervision_month import AGENCY, AS_OF, MONTH, TIMELINES, at, codes, events_of, facts_of
 

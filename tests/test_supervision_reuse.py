@@ -17,7 +17,7 @@ from sohoa.lifecycle.reception import digitize_dossier, receive_dossier
 from sohoa.services.runtime import build_runtime
 from sohoa.supervision.reuse import Paper, propose, propose_result
 from sohoa.supervision.reuse_service import decide_reuse, propose_reuse
-from sohoa.supervision.timeline import DigitizationState
+from sohoa.lifecycle.timeline import DigitizationState
 from sohoa.tools.corpus.dossier import generate_dossier
 from sohoa.tools.corpus.models import ScanOptions
 

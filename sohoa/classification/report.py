@@ -19,7 +19,7 @@ def page_reports(pages: tuple[PageResult, ...], assignments: tuple[PageAssignmen
             text=page.text, mean_confidence=round(ocr.mean_confidence, 2) if ocr and ocr.mean_confidence is not None else None,
             word_count=len(ocr.words) if ocr else len(page.text.split()), component_position=assignment.position,
             document_type=assignment.document_type, classification_confidence=round(assignment.confidence, 3),
-            classification_role=assignment.role, perceptual_hash=page.perceptual_hash,
+            classification_role=assignment.role, perceptual_hash=page.perceptual_hash, reused=page.reused,
             warnings=prepared.warnings + (("classification: needs review (candidate component "
                                            f"{assignment.candidate_position})",) if assignment.role == "review" else ()),
         ))

@@ -1,5 +1,6 @@
 """A dossier's reception: the procedure checked, a code allocated, the originals archived, then the pipeline
-run and its outcome recorded (received when complete, a supplement requested when not).
+run and its outcome recorded as lifecycle events (received with its promised date when complete, a supplement
+requested at the desk when not; a dossier already past the desk keeps its status and gets the new verdict).
 
 The CLI runs these in-process; the API receives and enqueues; the RQ worker digitizes. Each records
 the dossier's status in the database and logs every access to a dossier.
@@ -15,16 +16,19 @@ from sohoa.archive.dossier import archive_originals, retention_lock
 from sohoa.catalog import CatalogLookupError
 from sohoa.errors import InputRejected, SohoaError, UnknownProcedureCode
 from sohoa.intake.files import inspect_file
+from sohoa.lifecycle.rules import load_rules
+from sohoa.lifecycle.transitions import apply_action
 from sohoa.models.dossier import DossierRequest, ProgressCallback
 from sohoa.models.report import DossierReport
 from sohoa.pipeline import process_dossier
 from sohoa.services.artifacts import StoredSource
 from sohoa.services.db import DossierRecord, DossierStatus
+from sohoa.services.db.lifecycle import ComponentState
 from sohoa.services.runtime import Runtime
 
 
 def receive_dossier(runtime: Runtime, procedure_code: str, variant: str | None, channel: int = 1,
-                    received_at: datetime | None = None) -> DossierRecord:
+                    received_at: datetime | None = None, actor: str = "system") -> DossierRecord:
     """Check the procedure, allocate a dossier code and record the dossier as newly registered."""
     try:
         runtime.engines.catalog.get(procedure_code).variant(variant)
@@ -32,7 +36,8 @@ def receive_dossier(runtime: Runtime, procedure_code: str, variant: str | None, 
         raise UnknownProcedureCode(str(error)) from error
     received_at = received_at or datetime.now().astimezone()
     code = runtime.database.allocate_dossier_code(runtime.config.agency_code, received_at)
-    return runtime.database.create_dossier(code, procedure_code, variant, channel, received_at, status=DossierStatus.RECEIVED_NEW)
+    return runtime.database.create_dossier(code, procedure_code, variant, channel, received_at,
+                                           status=DossierStatus.RECEIVED_NEW, actor=actor)
 
 
 def digitize_dossier(runtime: Runtime, record: DossierRecord, files: tuple[Path, ...], actor: str,
@@ -45,24 +50,69 @@ def digitize_dossier(runtime: Runtime, record: DossierRecord, files: tuple[Path,
         with tempfile.TemporaryDirectory(prefix=f"sohoa-{record.code}-") as work_dir:
             report = process_dossier(request, runtime.settings, runtime.engines, Path(work_dir), progress)
     except InputRejected as error:
-        database.set_status(record.code, DossierStatus.REJECTED, error=str(error))
-        database.record_access(record.code, actor, "digitize", None, f"rejected: {error}")
+        _refuse_unreadable(runtime, record.code, actor, error)
         raise
     except SohoaError as error:
-        database.set_status(record.code, record.status, error=str(error))
+        database.set_status(record.code, database.get_dossier(record.code).status, error=str(error))
         database.record_access(record.code, actor, "digitize", None, f"failed: {error}")
         raise
-    status = DossierStatus.RECEIVED if report.checklist.complete else DossierStatus.SUPPLEMENT_REQUESTED
-    database.save_report(record.code, report.model_dump(mode="json"), status=status)
+    database.save_report(record.code, report.model_dump(mode="json"))
+    database.save_components(record.code, component_states(report))
     database.record_access(record.code, actor, "digitize", report.manifest.key, "ok")
+    record_verdict(runtime, record.code, report, actor)
     return report
+
+
+def record_verdict(runtime: Runtime, code: str, report: DossierReport, actor: str) -> None:
+    """The desk's decision on a dossier just digitized: received (with its promised date and department) when
+    complete, a supplement requested when not. A dossier past the desk (a supplement during processing, a job
+    run again) keeps its status: its new verdict is in its report and the history shows the supplement."""
+    record = runtime.database.get_dossier(code)
+    if record.status != DossierStatus.RECEIVED_NEW:
+        return
+    rules = load_rules(runtime.config.lifecycle_dir)
+    checklist = report.checklist
+    verdict = {"missing_required": [c.name for c in checklist.components if c.required and not c.present],
+               "unexpected": [u.title for u in checklist.unexpected], "decision": checklist.decision}
+    if not checklist.complete:
+        apply_action(runtime.database, rules, code, "request_supplement", actor, reason="checklist incomplete",
+                     details={**verdict, "at_desk": True})
+        return
+    now = runtime.database.now()
+    procedure = runtime.engines.catalog.get(record.procedure_code)
+    promised = rules.calendar.promised_at(now, procedure.processing_days)
+    department = rules.departments.for_procedure(record.procedure_code)
+    apply_action(runtime.database, rules, code, "receive", actor, at=now,
+                 details={**verdict, "promised_at": promised.isoformat(), "department": department,
+                          "processing_days": procedure.processing_days},
+                 changes={"promised_at": promised, "department": department})
+
+
+def component_states(report: DossierReport) -> list[ComponentState]:
+    """State 1 (được số hóa) for each checklist component with a signed copy, 0 (chưa số hóa) for the others."""
+    signed = {c.position: c.signed for c in report.components if c.signed is not None}
+    return [ComponentState(position=c.position, name=c.name, required=c.required, state=1 if c.position in signed else 0,
+                           signed_key=signed[c.position].key if c.position in signed else None,
+                           signed_sha256=signed[c.position].sha256 if c.position in signed else None)
+            for c in report.checklist.components]
+
+
+def _refuse_unreadable(runtime: Runtime, code: str, actor: str, error: InputRejected) -> None:
+    """A file the pipeline cannot read: the dossier is refused (Mẫu 03) when still at the desk; else the error
+    is recorded on it. Logged either way."""
+    database = runtime.database
+    status = database.get_dossier(code).status
+    if status in (DossierStatus.RECEIVED_NEW, DossierStatus.SUPPLEMENT_REQUESTED):
+        apply_action(database, load_rules(runtime.config.lifecycle_dir), code, "refuse", actor, reason=str(error))
+    database.set_status(code, database.get_dossier(code).status, error=str(error))
+    database.record_access(code, actor, "digitize", None, f"rejected: {error}")
 
 
 def accept_upload(runtime: Runtime, procedure_code: str, variant: str | None, files: tuple[Path, ...],
                   actor: str, channel: int = 1) -> tuple[DossierRecord, tuple[StoredSource, ...]]:
     """Check the files, archive the originals, record the dossier: everything a queue needs to digitize it later."""
     accepted = tuple(inspect_file(path, runtime.settings.limits) for path in files)
-    record = receive_dossier(runtime, procedure_code, variant, channel)
+    record = receive_dossier(runtime, procedure_code, variant, channel, actor=actor)
     retention_years = runtime.engines.catalog.get(procedure_code).retention_years
     sources = archive_originals(accepted, runtime.engines.store, retention_lock(runtime.engines.store, retention_years))
     runtime.database.record_originals(record.code, [{"key": s.object_key, "sha256": s.sha256, "size": s.size} for s in sources])

@@ -52,6 +52,8 @@ class PageReport(FrozenModel):
     warnings: tuple[str, ...] = Field(default=(), description="Human-readable warnings about this page.")
     perceptual_hash: str | None = Field(
         default=None, description="Perceptual hash of the upright page image, 64 hex digits (sohoa.ocr.phash); null for blank and born-digital pages.")
+    reused: bool = Field(default=False, description="True when the page was read in an earlier run of this dossier "
+                                                     "(a supplement) and taken from the page cache, not decoded or OCR'd again.")
 
 
 class ArtifactReport(FrozenModel):

@@ -58,6 +58,8 @@ class PageResult:
     """The separator sheet's mark when this page is one (its QR code was read), else None."""
     perceptual_hash: str | None = None
     """The upright page's perceptual hash (`sohoa.ocr.phash`); None for blank and born-digital pages."""
+    reused: bool = False
+    """True when the page came from the page cache (`sohoa.ocr.cache`) instead of being read now."""
 
     @property
     def text(self) -> str:

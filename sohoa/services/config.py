@@ -37,6 +37,15 @@ class Config:
     """SOHOA_JOBS: pages processed at once (default: one per core)."""
     model_cache: Path
     """SOHOA_MODEL_CACHE: where the trained page classifier is cached (default $XDG_CACHE_HOME/sohoa or ~/.cache/sohoa)."""
+    lifecycle_dir: Path | None = None
+    """SOHOA_LIFECYCLE_DIR: a folder with the agency's own transitions.yaml, calendar.yaml and departments.yaml
+    (default: the shipped ones in sohoa/lifecycle/data)."""
+    public_url: str = "http://127.0.0.1:8000"
+    """SOHOA_PUBLIC_URL: the address citizens and auditors reach the service at (printed in QR codes)."""
+    timestamp_url: str | None = None
+    """SOHOA_TSA_URL: RFC 3161 timestamping service; with it results are signed at PAdES B-LTA (else B-B)."""
+    trust_anchors: tuple[Path, ...] = ()
+    """SOHOA_TRUST_ANCHORS: PEM root certificates (separated by ':') for the revocation data embedded at B-LT/B-LTA."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -56,6 +65,10 @@ class Config:
             agency_code=env.get("SOHOA_AGENCY_CODE") or "000.00.00.H00",
             jobs=int(env.get("SOHOA_JOBS") or 0),
             model_cache=default_model_cache(env),
+            lifecycle_dir=Path(env["SOHOA_LIFECYCLE_DIR"]) if env.get("SOHOA_LIFECYCLE_DIR") else None,
+            public_url=(env.get("SOHOA_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
+            timestamp_url=env.get("SOHOA_TSA_URL") or None,
+            trust_anchors=tuple(Path(p) for p in (env.get("SOHOA_TRUST_ANCHORS") or "").split(":") if p),
         )
 
 

@@ -40,14 +40,15 @@ def build_runtime(config: Config, sign: bool = True) -> Runtime:
     signer, demo = _signer(config) if sign else (None, False)
     engines = Engines(store=S3ObjectStore(storage), catalog=load_catalog(), signer=signer)
     settings = PipelineSettings(pages=PageSettings(), jobs=config.jobs or default_jobs(), organisation=config.organisation,
-                                model_cache=config.model_cache)
+                                model_cache=config.model_cache, page_cache=config.data_dir / "pages")
     return Runtime(config=config, database=database, engines=engines, settings=settings, demo_identity=demo)
 
 
 def _signer(config: Config) -> tuple[CopySigner, bool]:
     if config.signing_pkcs12 is not None:
         settings = SigningSettings(pkcs12_path=config.signing_pkcs12, passphrase_file=config.signing_passphrase_file,
-                                   organisation=config.organisation)
+                                   organisation=config.organisation, timestamp_url=config.timestamp_url,
+                                   trust_anchors=config.trust_anchors)
         return load_signer(settings), False
     identity = init_demo_identity(config.data_dir / "pki", config.organisation)
     log.warning("signing with the local DEMO identity %s: NOT FOR PRODUCTION (set SOHOA_SIGNING_P12)", identity.subject)

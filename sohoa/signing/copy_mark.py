@@ -243,6 +243,7 @@ class CopyMark:
         self._program = prepare_font(font_path, f"{copy_form} {organisation} {TIME_CHARACTERS}")
         width_of = measure_text(self._program, mark_layout.font_size)
         self.copy_form = copy_form
+        self.organisation = organisation
         self.organisation_lines = tuple(
             wrap_words(organisation, mark_layout.max_text_width, width_of)
         )

@@ -10,6 +10,7 @@ timestamp's widget is zero-size, which PDF/A-2 exempts from needing an appearanc
 from __future__ import annotations
 
 import asyncio
+import copy
 import hashlib
 import io
 from collections.abc import Mapping, Sequence
@@ -90,6 +91,15 @@ class PyHankoCopySigner:
         if self._timestamper is None:
             return "B-B"
         return self._levels_by_kind.get(kind, self._level) if kind else self._level
+
+    def with_copy_form(self, copy_form: str) -> PyHankoCopySigner:
+        """The same key and settings with another first line in the visible mark (a result is no copy: it
+        reads e.g. "KẾT QUẢ ĐIỆN TỬ" instead of "SAO Y")."""
+        mark = self._copy_mark
+        twin = copy.copy(self)
+        twin._copy_mark = CopyMark(copy_form, mark.organisation, mark.font_path, mark.layout)
+        twin._bytes_reserved = {}
+        return twin
 
     @property
     def signer_subject(self) -> str:

@@ -5,7 +5,7 @@ Which dossiers each number counts:
 
 - ``received``: received in the period;
 - ``resolved``: finished in the period; ``early`` / ``on_time`` / ``late`` over ``resolved`` (766 rules in
-  :mod:`sohoa.supervision.timeline`); ``no_promised_date``: finished without a promised date (not classed);
+  :mod:`sohoa.lifecycle.timeline`); ``no_promised_date``: finished without a promised date (not classed);
 - ``overdue_open``: still open at the end of the period (or at `as_of`, when earlier) and already late;
 - ``components_digitized``: received in the period with every component digitized (states 1-3), over ``received``;
 - ``results_digitized``: resolved in the period with an electronic result, over ``resolved``;
@@ -25,7 +25,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sohoa.supervision.periods import Bucket, Period, Rate, buckets
-from sohoa.supervision.timeline import (
+from sohoa.lifecycle.timeline import (
     DigitizationState,
     DossierTimeline,
     Outcome,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from sohoa.ocr.phash import HASH_BITS, hash_distance
 from sohoa.ocr.text import fold_diacritics
-from sohoa.supervision.timeline import DigitizationState
+from sohoa.lifecycle.timeline import DigitizationState
 
 MAX_HASH_DISTANCE = HASH_BITS // 8
 """Most bits two page hashes of the same paper may differ in (31 of 255)."""

@@ -1,6 +1,6 @@
 """Violations the supervision centre looks for, each naming its rule, the dossier, when it happened and the evidence.
 
-Pure functions of a :class:`~sohoa.supervision.timeline.DossierTimeline` and the moment of the check (`as_of`):
+Pure functions of a :class:`~sohoa.lifecycle.timeline.DossierTimeline` and the moment of the check (`as_of`):
 a violation that has not happened by `as_of` (a deadline still ahead) is not reported.
 """
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from sohoa.supervision.timeline import DossierTimeline, Outcome, deadline, outcome, overdue_at
+from sohoa.lifecycle.timeline import DossierTimeline, Outcome, deadline, outcome, overdue_at
 
 
 class Rule(StrEnum):

@@ -31,6 +31,12 @@ class AccessLogMixin:
 
     def record_access(self, dossier_code: str, actor: str, action: str, object_key: str | None, outcome: str) -> None:
         """Append one entry to the access log (also for unknown codes: failed lookups are accesses too)."""
+        with self._write(f"log an access to dossier {dossier_code}", dossier_code) as connection:
+            self._append_access(connection, dossier_code, actor, action, object_key, outcome)
+
+    def _append_access(self, connection: Connection, dossier_code: str, actor: str, action: str,
+                       object_key: str | None, outcome: str) -> None:
+        """`record_access` inside the caller's transaction (a change and its log entry commit together)."""
         check_text(dossier_code, "dossier_code", dossier_code, CODE_LENGTH)
         check_text(dossier_code, "actor", actor, 255)
         check_text(dossier_code, "action", action, 64)
@@ -40,18 +46,15 @@ class AccessLogMixin:
         if object_key is not None:
             check_text(dossier_code, "object_key", object_key, KEY_LENGTH)
         accessed_at = self._clock()
-        with self._write(f"log an access to dossier {dossier_code}", dossier_code) as connection:
-            if connection.dialect.name == "postgresql":  # SQLite writers are serialised by BEGIN IMMEDIATE
-                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_CHAIN_LOCK})
-            prev = connection.execute(
-                select(access_log.c.event_hash).order_by(access_log.c.id.desc()).limit(1)
-            ).scalar()
-            prev = prev or GENESIS
-            digest = event_hash(prev, dossier_code, accessed_at, actor, action, object_key, outcome)
-            connection.execute(insert(access_log).values(
-                dossier_code=dossier_code, accessed_at=accessed_at, actor=actor, action=action,
-                object_key=object_key, outcome=outcome, prev_hash=prev, event_hash=digest,
-            ))
+        if connection.dialect.name == "postgresql":  # SQLite writers are serialised by BEGIN IMMEDIATE
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_CHAIN_LOCK})
+        prev = connection.execute(select(access_log.c.event_hash).order_by(access_log.c.id.desc()).limit(1)).scalar()
+        prev = prev or GENESIS
+        digest = event_hash(prev, dossier_code, accessed_at, actor, action, object_key, outcome)
+        connection.execute(insert(access_log).values(
+            dossier_code=dossier_code, accessed_at=accessed_at, actor=actor, action=action,
+            object_key=object_key, outcome=outcome, prev_hash=prev, event_hash=digest,
+        ))
 
     def record_event(self, actor: str, action: str, outcome: str, object_key: str | None = None,
                      dossier_code: str = "-") -> None:

@@ -31,6 +31,8 @@ from sohoa.services.db.records import (
     PreservationEvent,
 )
 from sohoa.services.db.access_log import AccessLogMixin
+from sohoa.services.db.lifecycle import LifecycleMixin
+from sohoa.services.db.rows import dossier_from_row as _dossier, not_found as _not_found
 from sohoa.services.db.reuse import ReuseMixin
 from sohoa.services.db.search import SearchMixin, page_text_rows
 from sohoa.services.db.users import UserAccountsMixin
@@ -61,7 +63,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Database(AccessLogMixin, SearchMixin, UserAccountsMixin, ReuseMixin):
+class Database(AccessLogMixin, SearchMixin, UserAccountsMixin, ReuseMixin, LifecycleMixin):
     """The catalogue database at ``url``: ``sqlite:///path`` (embedded) or ``postgresql+psycopg://...``.
 
     ``code_timezone`` is the zone whose calendar day goes into allocated dossier codes; ``clock``
@@ -148,9 +150,10 @@ class Database(AccessLogMixin, SearchMixin, UserAccountsMixin, ReuseMixin):
         channel: int,
         received_at: datetime,
         status: DossierStatus = DossierStatus.RECEIVED,
+        actor: str = "system",
     ) -> DossierRecord:
-        """Register a dossier. Idempotent: when ``code`` exists for the same procedure, the stored record
-        is returned unchanged; for another procedure :class:`DossierConflict` is raised."""
+        """Register a dossier, with the first row of its history. Idempotent: when ``code`` exists for the same
+        procedure, the stored record is returned unchanged; for another procedure :class:`DossierConflict` is raised."""
         parsed = parse_dossier_code(code)
         check_text(code, "procedure_code", procedure_code, CODE_LENGTH)
         if variant is not None:
@@ -167,6 +170,7 @@ class Database(AccessLogMixin, SearchMixin, UserAccountsMixin, ReuseMixin):
             stmt = _upsert(connection)(dossiers).values(**values).on_conflict_do_nothing(index_elements=[dossiers.c.code])
             if connection.execute(stmt.returning(dossiers.c.code)).first() is not None:
                 reserve_serial(connection, parsed)
+                self.record_registration(connection, code, actor, now, status_value)
             row = connection.execute(select(dossiers).where(dossiers.c.code == code)).one()
         if row.procedure_code != procedure_code:
             raise DossierConflict(code, f"already registered for procedure {row.procedure_code}, not {procedure_code}")
@@ -387,10 +391,6 @@ def _upsert(connection: Connection):
     return postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
 
 
-def _not_found(code: str) -> DossierNotFound:
-    return DossierNotFound(f"dossier {code}: not found")
-
-
 def _require_dossier(connection: Connection, code: str) -> None:
     if connection.execute(select(dossiers.c.code).where(dossiers.c.code == code)).first() is None:
         raise _not_found(code)
@@ -410,21 +410,6 @@ def _reason(exc: SQLAlchemyError) -> str:
     source = getattr(exc, "orig", None) or exc
     text = str(source).strip()
     return text.splitlines()[0] if text else type(source).__name__
-
-
-def _dossier(row: Row[Any]) -> DossierRecord:
-    data: Mapping[str, Any] = row._mapping
-    return DossierRecord(
-        code=data["code"],
-        procedure_code=data["procedure_code"],
-        variant=data["variant"],
-        channel=Channel(data["channel"]),
-        status=DossierStatus(data["status"]),
-        received_at=data["received_at"],
-        updated_at=data["updated_at"],
-        error=data["error"],
-        report=data.get("report"),
-    )
 
 
 def _artifact(row: Row[Any]) -> ArtifactRecord:

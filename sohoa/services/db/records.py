@@ -83,6 +83,14 @@ class DossierRecord:
     """Reason of the last failure recorded with the status; None when none."""
     report: dict[str, Any] | None
     """The pipeline's ``DossierReport`` as JSON (``model_dump(mode="json")``); None until processed."""
+    promised_at: datetime | None = None
+    """Promised date (ngày hẹn trả) set on receipt, end of that working day; None until received."""
+    department: str | None = None
+    """Department handling the dossier (from the procedure, on receipt); None until received."""
+    assignee: str | None = None
+    """User name of the specialist it is assigned to; None until assigned."""
+    before_supplement: DossierStatus | None = None
+    """While status 5: the status it had before the request to supplement (where a supplement returns it)."""
 
 
 @dataclass(frozen=True)

@@ -90,10 +90,16 @@ dossiers = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("error", Text, nullable=True),
     Column("report", JSON_DOC, nullable=True),
+    Column("promised_at", UTCDateTime, nullable=True),
+    Column("department", String(255), nullable=True),
+    Column("assignee", String(255), nullable=True),
+    Column("before_supplement", SmallInteger, nullable=True),
     CheckConstraint("channel BETWEEN 1 AND 3", name="channel"),
     CheckConstraint("status BETWEEN 1 AND 10", name="status"),
     Index(None, "received_at"),
     Index(None, "status", "received_at"),
+    Index(None, "assignee", "promised_at"),
+    Index(None, "department", "promised_at"),
 )
 
 dossier_code_counters = Table(

@@ -1,6 +1,6 @@
 """A dossier's timeline as supervision reads it, and the 766 clock rules over it (pure: no database, no clock).
 
-A :class:`DossierTimeline` is folded from the lifecycle's recorded events (:mod:`sohoa.supervision.events`),
+A :class:`DossierTimeline` is folded from the lifecycle's recorded events (:mod:`sohoa.lifecycle.events`),
 never typed in. The rules of Bộ chỉ số 766 applied here:
 
 - the time the applicant spends supplementing (from each request to the papers coming back) is not counted:

@@ -1,4 +1,4 @@
-"""Fold a dossier's recorded lifecycle events into its :class:`~sohoa.supervision.timeline.DossierTimeline`.
+"""Fold a dossier's recorded lifecycle events into its :class:`~sohoa.lifecycle.timeline.DossierTimeline`.
 
 The events are the rows of the lifecycle's ``dossier_events`` (one per transition, in sequence order); the
 actions are those of ``sohoa/lifecycle/data/transitions.yaml``. Nothing is typed in: every moment of the
@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from sohoa.services.db.records import Channel, DossierStatus
-from sohoa.supervision.timeline import CLOSED_STATUSES, DigitizationState, DossierTimeline, ReceptionCheck, SupplementPeriod
+from sohoa.lifecycle.timeline import CLOSED_STATUSES, DigitizationState, DossierTimeline, ReceptionCheck, SupplementPeriod
 
 PROMISED_KEYS = ("promised_at", "promised_date")
 """Detail keys of the ``receive`` event holding the promised date (ISO 8601 date-time, or a date: end of day)."""
