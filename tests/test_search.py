@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import insert
 
 from sohoa.services.db import Database, DossierStatus
 from sohoa.services.db import migrate
@@ -102,10 +102,12 @@ def test_unusable_searches_are_refused_with_the_reason(db: Database) -> None:
 
 def test_dossiers_digitized_before_the_search_index_are_indexed_by_the_migration(empty_db: Database) -> None:
     migrate.upgrade(empty_db._engine, "0003")
-    code = _new_dossier(empty_db)
+    code = "000.00.06.H56-231027-0001"
     report = make_report(code)
     report["pages"][0]["text"] = "GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP"
-    with empty_db._engine.begin() as connection:
-        connection.execute(update(dossiers).where(dossiers.c.code == code).values(report=report))
+    with empty_db._engine.begin() as connection:  # the columns revision 0003 made, as a release of that time wrote them
+        connection.execute(insert(dossiers).values(
+            code=code, procedure_code="2.000620", variant=None, channel=1, status=int(DossierStatus.RECEIVED),
+            received_at=RECEIVED, created_at=RECEIVED, updated_at=RECEIVED, error=None, report=report))
     empty_db.upgrade()
     assert _codes(empty_db, query="dang ky doanh nghiep") == [code]

@@ -1,25 +1,33 @@
 """A QR code drawn onto a page before it becomes PDF/A: what a signed result carries so that anyone holding the
 paper or the file reaches its public verification address (Thông tư 01/2023/TT-VPCP: top-left corner).
 
-The code is vector drawing (filled squares, no font, no transparency), so the page stays PDF/A-2b.
+The code is plain vector content (filled squares in DeviceRGB black, no font, no image, no transparency), so
+the page stays PDF/A-2b; the page's own content is wrapped in q … Q so nothing it leaves set can move the code.
 """
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pikepdf
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
-from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
+import qrcode
 
-QR_SIZE = 22 * mm
-"""Side of the printed code, quiet zone included."""
-QR_MARGIN = 8 * mm
-"""Distance from the page's top and left edges."""
+MM = 72 / 25.4
+QR_SIZE = 20 * MM
+"""Side of the printed code, quiet zone included, in points."""
+QR_LEFT, QR_TOP = 5 * MM, 10 * MM
+"""Distance from the page's left and top edges, in points: the code sits in the left margin, which NĐ 30/2020
+sets at 30-35 mm for official documents, so it covers none of the text."""
+PRESENTATION_KEYS = ("/Trans", "/Dur", "/PresSteps")
+"""Slide-show keys an office program may leave on a page; meaningless in an archive, so they are dropped."""
+
+
+def qr_matrix(payload: str) -> list[list[bool]]:
+    """The modules of a QR code (ISO/IEC 18004, error correction M) with its 4-module quiet zone."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
+    code.add_data(payload)
+    code.make(fit=True)
+    return code.get_matrix()
 
 
 def stamp_qr(page_pdf: Path, page_number: int, payload: str, out: Path) -> Path:
@@ -27,31 +35,23 @@ def stamp_qr(page_pdf: Path, page_number: int, payload: str, out: Path) -> Path:
     with pikepdf.open(page_pdf) as source, pikepdf.new() as target:
         target.pages.append(source.pages[page_number])
         page = target.pages[0]
-        box = [float(v) for v in page.mediabox]
-        width, height = box[2] - box[0], box[3] - box[1]
-        with pikepdf.open(io.BytesIO(_qr_page(payload, width, height, page.obj.get("/Rotate", 0)))) as overlay:
-            page.add_overlay(overlay.pages[0], pikepdf.Rectangle(*box))
+        for key in PRESENTATION_KEYS:
+            if key in page.obj:
+                del page.obj[key]
+        left, bottom, _right, top = (float(v) for v in page.mediabox)
+        page.contents_add(pikepdf.Stream(target, b"q\n"), prepend=True)
+        page.contents_add(pikepdf.Stream(target, b"Q\n" + _qr_content(payload, left + QR_LEFT, top - QR_TOP)))
         target.save(out)
     return out
 
 
-def _qr_page(payload: str, width: float, height: float, rotate: int) -> bytes:
-    """A transparent page of the same size holding only the code, placed top-left as the page is displayed."""
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(width, height), invariant=1)
-    widget = QrCodeWidget(payload, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x1 - x0), 0, 0, QR_SIZE / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    turns = (int(rotate) // 90) % 4
-    if turns:  # draw in display orientation; the page's /Rotate turns it back
-        canvas.translate(*{1: (0, height), 2: (width, height), 3: (width, 0)}[turns])
-        canvas.rotate(-90 * turns)
-        width, height = (height, width) if turns % 2 else (width, height)
-    renderPDF.draw(drawing, canvas, QR_MARGIN, height - QR_MARGIN - QR_SIZE)
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+def _qr_content(payload: str, x: float, y_top: float) -> bytes:
+    matrix = qr_matrix(payload)
+    module = QR_SIZE / len(matrix)
+    squares = [f"{x + col * module:.3f} {y_top - (row + 1) * module:.3f} {module:.3f} {module:.3f} re"
+               for row, line in enumerate(matrix) for col, dark in enumerate(line) if dark]
+    return ("q 1 1 1 rg " + f"{x:.3f} {y_top - QR_SIZE:.3f} {QR_SIZE:.3f} {QR_SIZE:.3f} re f\n"
+            + "0 0 0 rg\n" + "\n".join(squares) + "\nf Q\n").encode("ascii")
 
 
-__all__ = ["QR_SIZE", "stamp_qr"]
+__all__ = ["QR_SIZE", "qr_matrix", "stamp_qr"]

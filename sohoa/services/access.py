@@ -52,12 +52,15 @@ class Permission(StrEnum):
     """Verify a signed PDF against the trust settings and the archive."""
     READ_ACCESS_LOG = "read-access-log"
     """Read who accessed a dossier, when, and what came of it."""
+    PROCESS = "process"
+    """Work a received dossier through its lifecycle: start, assign, ask for a supplement or payment, stop,
+    and hand in its signed result or apology letter; list a department's queue."""
 
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.INTAKE: frozenset({Permission.UPLOAD, Permission.READ_STATUS}),
     Role.SPECIALIST: frozenset({Permission.SEARCH, Permission.READ_STATUS, Permission.READ_REPORT, Permission.LIST_FILES,
-                                Permission.DOWNLOAD}),
+                                Permission.DOWNLOAD, Permission.PROCESS}),
     Role.AUDITOR: frozenset({Permission.READ_STATUS, Permission.LIST_FILES, Permission.VERIFY, Permission.READ_ACCESS_LOG}),
     Role.ADMIN: frozenset(Permission),
 }

@@ -73,8 +73,11 @@ def archive_lookup(database: Database):
 
     def lookup(sha256: str) -> ArchiveMatch | None:
         artifact = database.find_by_sha256(sha256)
-        if artifact is None:
-            return None
-        return ArchiveMatch(dossier_code=artifact.dossier_code, kind=artifact.kind, key=artifact.key)
+        if artifact is not None:
+            return ArchiveMatch(dossier_code=artifact.dossier_code, kind=artifact.kind, key=artifact.key)
+        result = database.find_result_by_sha256(sha256)
+        if result is not None:
+            return ArchiveMatch(dossier_code=result.dossier_code, kind=f"result:{result.kind}", key=result.signed_key)
+        return None
 
     return lookup

@@ -30,6 +30,7 @@ from sohoa.services.access import (NotAuthenticated, Permission, Principal, auth
 from sohoa.archive import IntegrityError, ObjectMissing, StorageError
 from sohoa.services.config import Config
 from sohoa.errors import InputRejected, InvalidQuery, SohoaError
+from sohoa.edges.api.lifecycle import install_lifecycle_routes, lifecycle_fields
 from sohoa.lifecycle.reception import accept_upload
 from sohoa.services.access import status_summary
 from sohoa.services.artifacts import archive_lookup, download_verified, open_artifact, presign_artifact
@@ -60,6 +61,11 @@ class DossierStatusView(BaseModel):
     status_name: str = Field(description="Status name in Vietnamese.")
     error: str | None = Field(description="Why processing failed or the dossier was rejected, if it was.")
     report: dict | None = Field(description="The DossierReport (schema in docs/report-schema.md), once digitized.")
+    promised_at: str | None = Field(default=None, description="Promised date (ngày hẹn trả), ISO 8601, once received.")
+    department: str | None = Field(default=None, description="Department handling it, once received.")
+    assignee: str | None = Field(default=None, description="Specialist it is assigned to.")
+    components: list[dict] = Field(default=[], description="Digitization state (0-3) of every checklist component.")
+    results: list[dict] = Field(default=[], description="Signed results, refusals and apology letters issued for it.")
 
 
 class ArtifactView(BaseModel):
@@ -139,6 +145,7 @@ def create_app(runtime: Runtime | None = None, queue=None) -> FastAPI:
     _install_dossier_routes(app, runtime_dep, caller)
     _install_artifact_routes(app, runtime_dep, caller)
     _install_service_routes(app, runtime_dep, caller, get_trust)
+    install_lifecycle_routes(app, runtime_dep, get_queue, caller, _save_upload)
     return app
 
 
@@ -185,6 +192,10 @@ class _RefuseBeforeTheBody:
     """
 
     GUARDED = {("POST", "/dossiers"): Permission.UPLOAD, ("POST", "/verify"): Permission.VERIFY}
+    GUARDED_PATTERNS = ((re.compile(r"/dossiers/[^/]+/files"), Permission.UPLOAD),
+                        (re.compile(r"/dossiers/[^/]+/results"), Permission.READ_STATUS))
+    """Large-body routes with the dossier code in the path: the token is checked first (the route checks the
+    permission its form asks for)."""
 
     def __init__(self, app, get_runtime) -> None:
         self.app, self.get_runtime = app, get_runtime
@@ -194,6 +205,8 @@ class _RefuseBeforeTheBody:
         root = scope.get("root_path", "")
         route_path = path[len(root):] if root and path.startswith(root) else path  # behind a proxy's prefix
         permission = self.GUARDED.get((scope.get("method"), route_path)) if scope["type"] == "http" else None
+        if permission is None and scope["type"] == "http" and scope.get("method") == "POST":
+            permission = next((p for pattern, p in self.GUARDED_PATTERNS if pattern.fullmatch(route_path)), None)
         if permission is not None:
             try:
                 principal = await self._check(scope, permission, describe_request(scope["method"], path))
@@ -322,7 +335,8 @@ def _install_dossier_routes(app: FastAPI, RuntimeDep, caller) -> None:  # noqa: 
             record = runtime.database.get_dossier(code)
         report = record.report if user.may(Permission.READ_REPORT) else status_summary(record.report)
         return DossierStatusView(dossier_code=record.code, procedure_code=record.procedure_code, status=int(record.status),
-                                 status_name=record.status.vietnamese, error=record.error, report=report)
+                                 status_name=record.status.vietnamese, error=record.error, report=report,
+                                 **lifecycle_fields(runtime, record, public_url=runtime.config.public_url))
 
     @app.get("/dossiers/{code}/access-log", response_model=list[AccessView])
     def dossier_access_log(code: str, runtime: RuntimeDep, user: caller(Permission.READ_ACCESS_LOG),

@@ -6,19 +6,17 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from sohoa.edges.cli.archive import archive_app
 from sohoa.edges.cli.audit import audit_app
+from sohoa.edges.cli.console import err, out, progress_bar as _progress, spinner as _status, user as _user
+from sohoa.edges.cli.lifecycle import LIFECYCLE_COMMANDS
 from sohoa.edges.cli.users import users_app
 from sohoa.services.config import Config
 
@@ -31,8 +29,8 @@ app.add_typer(catalog_app, name="catalog")
 app.add_typer(archive_app, name="archive")
 app.add_typer(audit_app, name="audit")
 app.add_typer(users_app, name="users")
-out = Console()
-err = Console(stderr=True)
+for command in LIFECYCLE_COMMANDS:
+    app.command()(command)
 
 EX_UNAVAILABLE = 69
 
@@ -93,7 +91,7 @@ def process(
         runtime = build_runtime(config, sign=sign)
     if runtime.demo_identity and not as_json:
         err.print("[yellow]Signing with the local DEMO identity — NOT FOR PRODUCTION (set SOHOA_SIGNING_P12).[/]")
-    record = receive_dossier(runtime, procedure, variant)
+    record = receive_dossier(runtime, procedure, variant, actor=f"cli:{_user()}")
     with _progress(as_json) as progress:
         report = digitize_dossier(runtime, record, tuple(files), actor=f"cli:{_user()}", progress=progress)
     if out_dir is not None:
@@ -312,39 +310,7 @@ def _write_outputs(runtime, report, out_dir: Path) -> None:
     (out_dir / "report.json").write_text(report.model_dump_json(indent=2), encoding="utf-8")
 
 
-@contextmanager
-def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None]]:
-    if quiet or not err.is_terminal:
-        yield lambda stage, done, total: None
-        return
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True) as bar:
-        tasks: dict[str, int] = {}
-
-        def advance(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)
-
-        yield advance
-
-
-@contextmanager
-def _status(quiet: bool, message: str) -> Iterator[None]:
-    if quiet or not err.is_terminal:
-        yield
-        return
-    with err.status(message):
-        yield
-
-
 def _replace(config: Config, **changes) -> Config:
     import dataclasses
 
     return dataclasses.replace(config, **changes)
-
-
-def _user() -> str:
-    import getpass
-
-    return getpass.getuser()

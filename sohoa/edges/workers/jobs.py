@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
@@ -39,11 +40,15 @@ def digitize_job(code: str, sources: list[dict]) -> dict:
     return {"code": code, "complete": report.checklist.complete, "manifest": report.manifest.key}
 
 
-def enqueue_digitize(queue: Queue, code: str, sources: tuple[StoredSource, ...]):
-    """Queue a dossier for digitization; the job id is derived from the dossier code so it is queued once."""
+def enqueue_digitize(queue: Queue, code: str, sources: tuple[StoredSource, ...], again: bool = False):
+    """Queue a dossier for digitization; the job id is derived from the dossier code so it is queued once
+    (`again`: a supplement's run, whose id also names its originals)."""
+    job_id = "digitize-" + code.replace(".", "_")
+    if again:
+        job_id += "-" + hashlib.sha256("|".join(s.sha256 for s in sources).encode()).hexdigest()[:12]
     return queue.enqueue_call(
         digitize_job, args=(code, [asdict(s) for s in sources]), timeout=JOB_TIMEOUT_SECONDS,
-        retry=RETRY, job_id="digitize-" + code.replace(".", "_"), result_ttl=7 * 24 * 3600, failure_ttl=30 * 24 * 3600,
+        retry=RETRY, job_id=job_id, result_ttl=7 * 24 * 3600, failure_ttl=30 * 24 * 3600,
         description=f"digitize dossier {code}",
     )
 

@@ -7,7 +7,7 @@ method runs in its own transaction. Errors: :class:`sohoa.errors.DossierNotFound
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, tzinfo
 from typing import Any
@@ -45,7 +45,6 @@ from sohoa.services.db.schema import (
     page_texts,
     preservation_events,
 )
-from sohoa.errors import DossierNotFound
 
 MAX_LIST = 1000
 """Largest ``limit`` accepted by :meth:`Database.list_dossiers`."""

@@ -215,6 +215,12 @@ class LifecycleMixin:
             row = connection.execute(select(results).where(results.c.id == result_id)).first()
         return _result(row) if row is not None else None
 
+    def find_result_by_sha256(self, sha256: str) -> ResultRecord | None:
+        """The result whose signed file has this SHA-256, or None."""
+        with self._read("find a result by digest") as connection:
+            row = connection.execute(select(results).where(results.c.signed_sha256 == sha256.lower()).limit(1)).first()
+        return _result(row) if row is not None else None
+
     def _insert_event(self, connection: Connection, code: str, decided: Transition, before: DossierStatus | None,
                       actor: str, at: datetime) -> EventRecord:
         sequence = connection.execute(select(func.coalesce(func.max(dossier_events.c.sequence), 0))
