@@ -187,7 +187,8 @@ def test_the_whole_journey_through_the_api(service, tmp_path, test_pki):
                                         ("assign", 2), ("start", 4), ("finish", 9), ("return", 10)]
     assert history[-1][2] == "api:le-tan" and history[5][2] == "api:chuyen-vien"
     final = client.get(f"/dossiers/{code}", headers=desk).json()
-    assert final["results"][0]["id"] == result["id"]
+    assert final["results"][0]["id"] == result["id"] and final["digitized"] is True
+    assert first["digitized"] is False
     _bad_input_changes_nothing(client, runtime, code, desk, specialist, tmp_path)
 
 

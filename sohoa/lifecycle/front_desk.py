@@ -65,7 +65,9 @@ def _form(database: Database, catalog: Catalog, code: str, applicant: Applicant,
     applicant = _with_extracted_defaults(applicant, verdict)
     received = record.received_at.astimezone(VIETNAM_TIME)
     if verdict.complete:
-        return FrontDeskForm("mau-01", receipt_pdf(procedure, variant, verdict, code, applicant, received, desk))
+        promised = record.promised_at.astimezone(VIETNAM_TIME).date() if record.promised_at else None
+        return FrontDeskForm("mau-01", receipt_pdf(procedure, variant, verdict, code, applicant, received, desk,
+                                                   promised=promised))
     return FrontDeskForm("mau-02", supplement_pdf(procedure, variant, verdict, code, applicant, received, desk))
 
 

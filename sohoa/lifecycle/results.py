@@ -49,6 +49,11 @@ class IssuedResult:
     """Whether the signed file passed the PDF/A-2b check."""
 
 
+def dossier_digitized(components, results) -> bool:
+    """The 766 indicator's test: every component digitized (states 1-3) and an electronic result issued."""
+    return bool(components) and all(c.state >= 1 for c in components) and any(r.kind == "result" for r in results)
+
+
 def result_id(code: str, kind: str, source_sha256: str) -> str:
     """The id of a result: the same file handed in again for the same dossier and kind gets the same id."""
     return hashlib.sha256(f"{code}|{kind}|{source_sha256}".encode()).hexdigest()[:24]
@@ -133,4 +138,4 @@ def _pdfa(pages, runtime: Runtime, url: str, metadata: DocumentMetadata, work_di
     return out if assemble_pdfa(locations, metadata, out).passed else None
 
 
-__all__ = ["KINDS", "IssuedResult", "issue_result", "result_id", "verification_url"]
+__all__ = ["KINDS", "IssuedResult", "dossier_digitized", "issue_result", "result_id", "verification_url"]

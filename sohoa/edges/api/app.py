@@ -66,6 +66,8 @@ class DossierStatusView(BaseModel):
     assignee: str | None = Field(default=None, description="Specialist it is assigned to.")
     components: list[dict] = Field(default=[], description="Digitization state (0-3) of every checklist component.")
     results: list[dict] = Field(default=[], description="Signed results, refusals and apology letters issued for it.")
+    digitized: bool = Field(default=False, description="Every component digitized and an electronic result issued "
+                                                       "(the 766 digitization indicator).")
 
 
 class ArtifactView(BaseModel):

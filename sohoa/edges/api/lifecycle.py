@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 
 from sohoa.errors import DossierNotFound
+from sohoa.lifecycle.results import dossier_digitized
 from sohoa.lifecycle.rules import load_rules
 from sohoa.lifecycle.transitions import apply_action, assign, return_result
 from sohoa.services.access import Permission, authorize, describe_request, logged_access
@@ -90,10 +91,13 @@ class QueueItemView(BaseModel):
 
 def lifecycle_fields(runtime: Runtime, record: DossierRecord, public_url: str) -> dict:
     """The lifecycle part of a dossier's status view."""
+    components = runtime.database.components(record.code)
+    results = runtime.database.results_of(record.code)
     return {"promised_at": record.promised_at.isoformat() if record.promised_at else None,
             "department": record.department, "assignee": record.assignee,
-            "components": [vars(c) for c in runtime.database.components(record.code)],
-            "results": [_result_view(r, public_url).model_dump() for r in runtime.database.results_of(record.code)]}
+            "components": [vars(c) for c in components],
+            "results": [_result_view(r, public_url).model_dump() for r in results],
+            "digitized": dossier_digitized(components, results)}
 
 
 def install_lifecycle_routes(app: FastAPI, RuntimeDep, get_queue, caller, save_upload) -> None:  # noqa: N803

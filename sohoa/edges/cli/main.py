@@ -106,16 +106,23 @@ def process(
 def status(code: Annotated[str, typer.Argument(help="Dossier code.")],
            as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Show a dossier's status and checklist."""
-    from sohoa.services.db import open_database
+    from sohoa.services.db import VIETNAM_TIME, open_database
 
     database = open_database(Config.from_env().database_url)
     record = database.get_dossier(code)
     database.record_access(code, f"cli:{_user()}", "status", None, "ok")
     if as_json:
         print(json.dumps({"code": record.code, "status": int(record.status), "status_name": record.status.vietnamese,
-                          "error": record.error, "report": record.report}, ensure_ascii=False, indent=2))
+                          "error": record.error, "report": record.report,
+                          "promised_at": record.promised_at.isoformat() if record.promised_at else None,
+                          "department": record.department, "assignee": record.assignee}, ensure_ascii=False, indent=2))
         return
     out.print(f"{record.code}: {int(record.status)} {record.status.vietnamese}" + (f" — {record.error}" if record.error else ""))
+    if record.promised_at is not None:
+        out.print(f"  promised {record.promised_at.astimezone(VIETNAM_TIME):%d/%m/%Y %H:%M} · {record.department or '—'}"
+                  f" · {record.assignee or 'not assigned'}")
+    for result in database.results_of(code):
+        out.print(f"  {result.kind} {result.id}: {result.title} ({result.level}, {result.signed_key})")
 
 
 @app.command()

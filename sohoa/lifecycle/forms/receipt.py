@@ -52,9 +52,10 @@ def promised_date(received_at: dt.datetime, procedure: Procedure, holidays: Iter
 
 def receipt_pdf(procedure: Procedure, variant: Variant, verdict: ChecklistVerdict, dossier_code: str,
                 applicant: Applicant, received_at: dt.datetime, desk: DeskInfo = DeskInfo(),
-                holidays: Iterable[dt.date] = (), number: str = "") -> bytes:
-    """Mẫu 01 for a complete dossier: the components received and the promised date of the result."""
-    promised = promised_date(received_at, procedure, holidays)
+                holidays: Iterable[dt.date] = (), number: str = "", promised: dt.date | None = None) -> bytes:
+    """Mẫu 01 for a complete dossier: the components received and the promised date of the result (`promised`,
+    the one the lifecycle stored on receipt; computed from `holidays` when not given)."""
+    promised = promised or promised_date(received_at, procedure, holidays)
     canvas, buffer, w = _form_top(
         _FormTitle("MAU01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "Giay tiep nhan ho so va hen tra ket qua", "TNHS"),
         procedure, dossier_code, applicant, desk, received_at, number)
