@@ -27,6 +27,7 @@ from sohoa.services.runtime import build_runtime
 from sohoa.signing import TrustSettings, verify_pdf
 from tests.conftest import sample_files
 from tests.test_cli import _sohoa, cli_env  # noqa: F401 - the fixture is used by the CLI journey
+from tests.test_db import db, empty_db, pg_database, pg_user, url  # noqa: F401 - fixtures of the clock tests
 
 INCOMPLETE, MISSING = sample_files()[:3], sample_files()[3:]
 """The sample dossier without its last file (the certificate and the contract: components 2 and 3), and that file."""
@@ -261,3 +262,62 @@ def test_the_whole_journey_through_the_cli(cli_env, test_pki, tmp_path):  # noqa
                                               "finish", "return"]
     assert history[-1]["details"] == {"channel": "post"} and all(e["actor"].startswith("cli:") for e in history)
     assert os.environ.get("SOHOA_TSA_URL") is None  # the PKI reached the command only through its environment
+
+
+# -- the 766 clock on a real database (both backends), no pipeline ------------------------------------------------
+
+
+def _received_dossier(database, at: dt.datetime) -> str:
+    from sohoa.lifecycle.transitions import apply_action
+
+    code = database.allocate_dossier_code("000.00.06.H56", at)
+    database.create_dossier(code, "2.000620", None, 1, at, status=DossierStatus.RECEIVED_NEW, actor="api:le-tan")
+    promised = load_rules().calendar.promised_at(at, 10)
+    apply_action(database, load_rules(), code, "receive", "api:le-tan", at=at,
+                 details={"promised_at": promised.isoformat()}, changes={"promised_at": promised})
+    apply_action(database, load_rules(), code, "start", "api:cv", at=at + dt.timedelta(hours=1))
+    return code
+
+
+def test_two_requests_to_supplement_make_it_late_and_a_late_dossier_needs_its_apology(db):
+    from sohoa.lifecycle.transitions import apply_action, is_late, return_result
+
+    rules, start = load_rules(), dt.datetime(2026, 3, 2, 8, 0, tzinfo=VIETNAM_TIME)
+    code = _received_dossier(db, start)
+    for day in (2, 4):  # asked twice, each time back the next day: well within the promised date
+        apply_action(db, rules, code, "request_supplement", "api:cv", at=start + dt.timedelta(days=day))
+        assert db.get_dossier(code).before_supplement == DossierStatus.IN_PROGRESS
+        assert apply_action(db, rules, code, "supply", "api:le-tan", at=start + dt.timedelta(days=day + 1)).to_status == 4
+    apply_action(db, rules, code, "finish", "api:cv", at=start + dt.timedelta(days=6), details={"result_id": "r1"})
+    assert is_late(db, db.get_dossier(code))
+    with pytest.raises(IllegalTransition, match="apology letter"):
+        return_result(db, rules, code, "desk", "api:le-tan")
+    assert db.get_dossier(code).status == DossierStatus.PROCESSED and db.dossier_history(code)[-1].action == "finish"
+    apply_action(db, rules, code, "apologise", "api:cv", details={"result_id": "r2"})
+    assert return_result(db, rules, code, "post", "api:le-tan").to_status == DossierStatus.RESULT_RETURNED
+
+
+def test_supplement_time_is_not_counted_and_one_request_stays_on_time(db):
+    from sohoa.lifecycle.transitions import apply_action, is_late
+
+    rules, start = load_rules(), dt.datetime(2026, 3, 2, 8, 0, tzinfo=VIETNAM_TIME)
+    code = _received_dossier(db, start)  # promised 16/03 17:00
+    apply_action(db, rules, code, "request_supplement", "api:cv", at=start + dt.timedelta(days=1))
+    apply_action(db, rules, code, "supply", "api:le-tan", at=start + dt.timedelta(days=11))  # the applicant took 10 days
+    apply_action(db, rules, code, "finish", "api:cv", at=dt.datetime(2026, 3, 20, 9, 0, tzinfo=VIETNAM_TIME),
+                 details={"result_id": "r1"})  # after the promised date, but within it moved by the 10 days
+    assert not is_late(db, db.get_dossier(code))
+
+
+def test_an_illegal_or_unreasoned_action_changes_nothing(db):
+    from sohoa.lifecycle.transitions import apply_action
+
+    code = _received_dossier(db, dt.datetime(2026, 3, 2, 8, 0, tzinfo=VIETNAM_TIME))
+    before = (db.get_dossier(code), db.dossier_history(code), len(db.access_log(code)))
+    for action, reason in (("receive", ""), ("stop", ""), ("return", ""), ("paid", ""), ("finish", "")):
+        with pytest.raises(IllegalTransition):
+            apply_action(db, load_rules(), code, action, "api:cv", reason=reason)
+    assert (db.get_dossier(code), db.dossier_history(code), len(db.access_log(code))) == before
+    event = apply_action(db, load_rules(), code, "stop", "api:cv", reason="doanh nghiệp giải thể")
+    assert (event.reason, event.actor, event.to_status) == ("doanh nghiệp giải thể", "api:cv", DossierStatus.STOPPED)
+    assert db.access_log(code)[-1].action == "lifecycle:stop"
