@@ -28,8 +28,9 @@ demo: setup
 	$(BIN)/sohoa process $(SAMPLE)/page-* --procedure 2.000620 --out $(DEMO_OUT)
 	@echo "Signed PDF/A files: $(abspath $(DEMO_OUT))/*.signed.pdf"
 
+# Its own temporary folder, so another pytest run on the machine cannot rotate it away mid-run.
 test: setup
-	$(BIN)/python -m pytest -q -ra
+	$(BIN)/python -m pytest -q -ra --basetemp="$$(mktemp -d -t sohoa-tests.XXXXXX)"
 
 bench: venv
 	bash scripts/setup-system.sh --bench
