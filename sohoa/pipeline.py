@@ -106,7 +106,7 @@ def process_dossier(request: DossierRequest, settings: PipelineSettings, engines
 
 def _resolve_procedure(catalog: Catalog, request: DossierRequest):
     try:
-        procedure = catalog.get(request.procedure_code)
+        procedure = catalog.get(request.procedure_code, on=request.received_on)
         return procedure, procedure.variant(request.variant)
     except CatalogLookupError as error:
         raise UnknownProcedureCode(str(error)) from error

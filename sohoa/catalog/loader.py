@@ -18,23 +18,32 @@ DOCUMENT_TYPES_FILE = "document_types.yaml"
 """Shared document types, referenced by id from procedure files; every other *.yaml is a procedure."""
 
 
-def load_catalog(path: Path | str | None = None) -> Catalog:
-    """Load the catalogue in ``path`` (default: package data), validated; cached per directory."""
+def load_catalog(path: Path | str | None = None, extra: Path | str | None = None) -> Catalog:
+    """Load the catalogue in ``path`` (default: package data), validated; cached per directory. With ``extra`` (an
+    agency's folder, e.g. what `sohoa catalog import` wrote), its files are loaded too; a version there (same code
+    and effective date) replaces the one in ``path``."""
     directory = Path(path) if path is not None else DATA_DIR
-    return _load_cached(directory.resolve())
+    return _load_cached(directory.resolve(), Path(extra).resolve() if extra is not None else None)
 
 
 @functools.lru_cache(maxsize=8)
-def _load_cached(directory: Path) -> Catalog:
-    if not directory.is_dir():
-        raise CatalogError(directory, "", "catalogue directory does not exist")
-    shared = _load_document_types(directory / DOCUMENT_TYPES_FILE)
-    files = sorted(p for p in directory.glob("*.yaml") if p.name != DOCUMENT_TYPES_FILE)
-    if not files:
+def _load_cached(directory: Path, extra: Path | None = None) -> Catalog:
+    folders = [directory] + ([extra] if extra is not None else [])
+    for folder in folders:
+        if not folder.is_dir():
+            raise CatalogError(folder, "", "catalogue directory does not exist")
+    shared = {k: v for folder in folders for k, v in _load_document_types(folder / DOCUMENT_TYPES_FILE).items()}
+    loaded: dict[tuple[str, object], tuple[Procedure, Path]] = {}
+    for folder in folders:
+        files = sorted(p for p in folder.glob("*.yaml") if p.name != DOCUMENT_TYPES_FILE)
+        procedures = [_load_procedure(file, shared) for file in files]
+        _check_cross_file(procedures, files)
+        loaded.update({(p.code, p.effective_date): (p, file) for p, file in zip(procedures, files)})
+    if not loaded:
         raise CatalogError(directory, "", "no procedure files (*.yaml) found")
-    procedures = [_load_procedure(file, shared) for file in files]
-    _check_cross_file(procedures, files)
-    return Catalog(procedures=tuple(sorted(procedures, key=lambda p: p.code)))
+    procedures, files = zip(*loaded.values())
+    _check_cross_file(list(procedures), list(files))
+    return Catalog(procedures=tuple(sorted(procedures, key=lambda p: (p.code, p.effective_date))))
 
 
 clear_cache = _load_cached.cache_clear
@@ -103,12 +112,15 @@ def _resolve_references(file: Path, raw: dict[str, Any], shared: dict[str, Docum
 
 
 def _check_cross_file(procedures: list[Procedure], files: list[Path]) -> None:
-    seen_codes: dict[str, Path] = {}
+    seen_versions: dict[tuple[str, object], Path] = {}
     seen_types: dict[str, tuple[DocumentType, Path]] = {}
     for procedure, file in zip(procedures, files):
-        if procedure.code in seen_codes:
-            raise CatalogError(file, "code", f"code {procedure.code!r} also defined in {seen_codes[procedure.code].name}")
-        seen_codes[procedure.code] = file
+        version = (procedure.code, procedure.effective_date)
+        if version in seen_versions:
+            raise CatalogError(file, "code", f"code {procedure.code!r} with effective date {procedure.effective_date} "
+                                             f"also defined in {seen_versions[version].name} (a new checklist "
+                                             "version needs its own effective_date)")
+        seen_versions[version] = file
         for doc_id, doc_type in Catalog(procedures=(procedure,)).document_types().items():
             other = seen_types.get(doc_id)
             if other is not None and other[0] != doc_type:

@@ -172,16 +172,25 @@ class Procedure(FrozenModel):
 class Catalog(FrozenModel):
     """All procedures, loaded from a data directory by :func:`sohoa.catalog.load_catalog`."""
 
-    procedures: tuple[Procedure, ...] = Field(description="Procedures sorted by code.")
+    procedures: tuple[Procedure, ...] = Field(description="Procedures sorted by code, then effective date (a code "
+                                                          "appears once per checklist version).")
 
-    def get(self, code: str) -> Procedure:
-        """The procedure with this code; a provincial suffix (`2.000648.000.00.00.H50`) is ignored."""
+    def get(self, code: str, on: dt.date | None = None) -> Procedure:
+        """The procedure with this code (a provincial suffix, `2.000648.000.00.00.H50`, is ignored): the checklist
+        version in force `on` that day (the newest whose effective date is not later), the newest without `on`.
+        A dossier received before the first version's effective date is checked against that first version."""
         wanted = code.strip()
         for candidate in (wanted, wanted[:8]):
-            for procedure in self.procedures:
-                if procedure.code == candidate:
-                    return procedure
+            versions = sorted((p for p in self.procedures if p.code == candidate), key=lambda p: p.effective_date)
+            if versions:
+                in_force = [p for p in versions if on is None or p.effective_date <= on]
+                return in_force[-1] if in_force else versions[0]
         raise UnknownProcedure(code, self.suggest(code))
+
+    def versions(self, code: str) -> tuple[Procedure, ...]:
+        """Every checklist version of procedure `code`, oldest first."""
+        newest = self.get(code)
+        return tuple(sorted((p for p in self.procedures if p.code == newest.code), key=lambda p: p.effective_date))
 
     def suggest(self, text: str, limit: int = 3) -> list[str]:
         """Codes of the procedures whose code or name is closest to ``text``."""
@@ -193,12 +202,12 @@ class Catalog(FrozenModel):
             by_name = difflib.SequenceMatcher(None, key, p.name.casefold()).ratio()
             return max(by_code, by_name)
 
-        ranked = sorted(self.procedures, key=score, reverse=True)
+        ranked = sorted({p.code: p for p in self.procedures}.values(), key=score, reverse=True)
         return [p.code for p in ranked[:limit]]
 
     def codes(self) -> tuple[str, ...]:
-        """All procedure codes."""
-        return tuple(p.code for p in self.procedures)
+        """All procedure codes (once each, whatever the number of versions)."""
+        return tuple(dict.fromkeys(p.code for p in self.procedures))
 
     def document_types(self) -> dict[str, DocumentType]:
         """Every document type used by any component, by id."""

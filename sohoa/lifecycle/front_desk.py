@@ -58,7 +58,7 @@ def _form(database: Database, catalog: Catalog, code: str, applicant: Applicant,
         raise DossierNotReady(f"dossier {code}: the checklist needs a person's review first (pages {pages}); "
                               "check the papers, then ask again with confirmation")
     try:
-        procedure = catalog.get(record.procedure_code)
+        procedure = catalog.get(record.procedure_code, on=record.received_at.astimezone(VIETNAM_TIME).date())
         variant = procedure.variant(record.report.get("variant"))
     except CatalogLookupError as error:
         raise DossierNotReady(f"dossier {code}: the catalogue no longer describes it ({error})") from error

@@ -22,7 +22,7 @@ from sohoa.models.dossier import DossierRequest, ProgressCallback
 from sohoa.models.report import DossierReport
 from sohoa.pipeline import process_dossier
 from sohoa.services.artifacts import StoredSource
-from sohoa.services.db import DossierRecord, DossierStatus
+from sohoa.services.db import VIETNAM_TIME, DossierRecord, DossierStatus
 from sohoa.services.db.lifecycle import ComponentState
 from sohoa.services.runtime import Runtime
 
@@ -79,7 +79,7 @@ def record_verdict(runtime: Runtime, code: str, report: DossierReport, actor: st
                      details={**verdict, "at_desk": True})
         return
     now = runtime.database.now()
-    procedure = runtime.engines.catalog.get(record.procedure_code)
+    procedure = runtime.engines.catalog.get(record.procedure_code, on=record.received_at.astimezone(VIETNAM_TIME).date())
     promised = rules.calendar.promised_at(now, procedure.processing_days)
     department = rules.departments.for_procedure(record.procedure_code)
     apply_action(runtime.database, rules, code, "receive", actor, at=now,

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from sohoa.models.report import PdfaVerdict
+
+VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
+"""Vietnam's time zone (UTC+07:00, no daylight saving): the day a dossier was received is a day here."""
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called as (stage, done, total) while a stage advances."""
@@ -28,6 +31,11 @@ class DossierRequest:
     """Procedure variant id; None for the default."""
     received_at: datetime = field(default_factory=lambda: datetime.now().astimezone())
     """When the dossier was received."""
+
+    @property
+    def received_on(self) -> date:
+        """The day of reception in Vietnam: the checklist version in force that day applies."""
+        return self.received_at.astimezone(VIETNAM_TIME).date()
 
 
 @dataclass(frozen=True)

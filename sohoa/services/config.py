@@ -37,6 +37,9 @@ class Config:
     """SOHOA_JOBS: pages processed at once (default: one per core)."""
     model_cache: Path
     """SOHOA_MODEL_CACHE: where the trained page classifier is cached (default $XDG_CACHE_HOME/sohoa or ~/.cache/sohoa)."""
+    catalog_dir: Path | None = None
+    """SOHOA_CATALOG_DIR: the agency's own procedure files (e.g. from `sohoa catalog import`), loaded on top of the
+    shipped catalogue (default: none)."""
     lifecycle_dir: Path | None = None
     """SOHOA_LIFECYCLE_DIR: a folder with the agency's own transitions.yaml, calendar.yaml and departments.yaml
     (default: the shipped ones in sohoa/lifecycle/data)."""
@@ -65,6 +68,7 @@ class Config:
             agency_code=env.get("SOHOA_AGENCY_CODE") or "000.00.00.H00",
             jobs=int(env.get("SOHOA_JOBS") or 0),
             model_cache=default_model_cache(env),
+            catalog_dir=Path(env["SOHOA_CATALOG_DIR"]) if env.get("SOHOA_CATALOG_DIR") else None,
             lifecycle_dir=Path(env["SOHOA_LIFECYCLE_DIR"]) if env.get("SOHOA_LIFECYCLE_DIR") else None,
             public_url=(env.get("SOHOA_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
             timestamp_url=env.get("SOHOA_TSA_URL") or None,

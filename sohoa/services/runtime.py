@@ -38,7 +38,7 @@ def build_runtime(config: Config, sign: bool = True) -> Runtime:
     storage = config.storage or ensure_embedded_storage(config.data_dir / "s3")
     database = open_database(config.database_url)
     signer, demo = _signer(config) if sign else (None, False)
-    engines = Engines(store=S3ObjectStore(storage), catalog=load_catalog(), signer=signer)
+    engines = Engines(store=S3ObjectStore(storage), catalog=load_catalog(extra=config.catalog_dir), signer=signer)
     settings = PipelineSettings(pages=PageSettings(), jobs=config.jobs or default_jobs(), organisation=config.organisation,
                                 model_cache=config.model_cache, page_cache=config.data_dir / "pages")
     return Runtime(config=config, database=database, engines=engines, settings=settings, demo_identity=demo)

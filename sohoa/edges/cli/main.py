@@ -15,6 +15,7 @@ from rich.table import Table
 
 from sohoa.edges.cli.archive import archive_app
 from sohoa.edges.cli.audit import audit_app
+from sohoa.edges.cli.catalog import catalog_app
 from sohoa.edges.cli.console import err, out, progress_bar as _progress, spinner as _status, user as _user
 from sohoa.edges.cli.lifecycle import LIFECYCLE_COMMANDS
 from sohoa.edges.cli.users import users_app
@@ -23,7 +24,6 @@ from sohoa.services.config import Config
 app = typer.Typer(help="Digitize paper dossiers into signed, searchable PDF/A records in object storage.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
 pki_app = typer.Typer(help="Signing identities.", no_args_is_help=True)
-catalog_app = typer.Typer(help="The procedure catalogue.", no_args_is_help=True)
 app.add_typer(pki_app, name="pki")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(archive_app, name="archive")
@@ -44,7 +44,7 @@ def main() -> None:
     from sohoa.signing import SigningError, SigningInputError
 
     try:
-        app(standalone_mode=False)
+        sys.exit(app(standalone_mode=False) or 0)  # without standalone mode, click returns typer.Exit's code
     except (typer.Exit, SystemExit) as done:
         code = getattr(done, "exit_code", None) if isinstance(done, typer.Exit) else done.code
         sys.exit(code or 0)
@@ -224,43 +224,6 @@ def pki_init(
     out.print(f"[yellow]DEMO identity — NOT FOR PRODUCTION[/]\n  subject:    {identity.subject}\n"
               f"  PKCS#12:    {identity.pkcs12_path}\n  passphrase: {identity.passphrase_path}\n"
               f"  root CA:    {identity.root_cert_path}")
-
-
-@catalog_app.command("list")
-def catalog_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """List the procedures in the catalogue."""
-    from sohoa.catalog import load_catalog
-
-    procedures = load_catalog().procedures
-    if as_json:
-        print(json.dumps([{"code": p.code, "name": p.name, "processing_days": p.processing_days,
-                           "variants": [v.id for v in p.variants]} for p in procedures], ensure_ascii=False, indent=2))
-        return
-    table = Table("code", "procedure", "days", "variants")
-    for p in procedures:
-        table.add_row(p.code, p.name, str(p.processing_days), ", ".join(v.id for v in p.variants))
-    out.print(table)
-
-
-@catalog_app.command("show")
-def catalog_show(code: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Show a procedure with its variants and ordered components."""
-    from sohoa.catalog import CatalogLookupError, load_catalog
-    from sohoa.errors import UnknownProcedureCode
-
-    try:
-        procedure = load_catalog().get(code)
-    except CatalogLookupError as error:
-        raise UnknownProcedureCode(str(error)) from error
-    if as_json:
-        print(procedure.model_dump_json(indent=2))
-        return
-    out.print(f"[bold]{procedure.code}[/] {procedure.name} ({procedure.processing_days} ngày làm việc)")
-    for variant in procedure.variants:
-        out.print(f"  [bold]{variant.id}[/]: {variant.name}")
-        for c in variant.components:
-            flag = "" if c.required else " (nếu có)"
-            out.print(f"    {c.position}. {c.name}{flag} — BC {c.originals}, BS {c.copies}")
 
 
 @app.command()
