@@ -16,10 +16,11 @@ from sohoa.archive.dossier import archive_originals, retention_lock
 from sohoa.catalog import CatalogLookupError
 from sohoa.errors import InputRejected, SohoaError, UnknownProcedureCode
 from sohoa.intake.files import inspect_file
+from sohoa.lifecycle.orders import WorkOrder, work_order
 from sohoa.lifecycle.rules import load_rules
 from sohoa.lifecycle.transitions import apply_action
 from sohoa.models.dossier import DossierRequest, ProgressCallback
-from sohoa.models.report import DossierReport
+from sohoa.models.report import DossierReport, SourceFileReport
 from sohoa.pipeline import process_dossier
 from sohoa.services.artifacts import StoredSource
 from sohoa.services.db import VIETNAM_TIME, DossierRecord, DossierStatus
@@ -29,15 +30,31 @@ from sohoa.services.runtime import Runtime
 
 def receive_dossier(runtime: Runtime, procedure_code: str, variant: str | None, channel: int = 1,
                     received_at: datetime | None = None, actor: str = "system") -> DossierRecord:
-    """Check the procedure, allocate a dossier code and record the dossier as newly registered."""
+    """Check the procedure, allocate a dossier code and record the dossier as newly registered (the CLI, which
+    digitizes at once in-process; a queued dossier is recorded by :func:`accept_upload`)."""
+    return _register(runtime, procedure_code, variant, channel, received_at, actor, ())[0]
+
+
+def _register(runtime: Runtime, procedure_code: str, variant: str | None, channel: int, received_at: datetime | None,
+              actor: str, originals: tuple[SourceFileReport, ...]) -> tuple[DossierRecord, WorkOrder]:
+    """Record the dossier with its archived ``originals`` and the work order to digitize them, in one transaction."""
+    check_procedure(runtime, procedure_code, variant)
+    received_at = received_at or datetime.now().astimezone()
+    code = runtime.database.allocate_dossier_code(runtime.config.agency_code, received_at)
+    order = work_order(code, tuple(StoredSource(s.name, s.object_key, s.sha256) for s in originals))
+    record = runtime.database.create_dossier(
+        code, procedure_code, variant, channel, received_at, status=DossierStatus.RECEIVED_NEW, actor=actor,
+        originals=[{"key": s.object_key, "sha256": s.sha256, "size": s.size} for s in originals],
+        work=(order.job_id, order.rows()) if originals else None)
+    return record, order
+
+
+def check_procedure(runtime: Runtime, procedure_code: str, variant: str | None) -> None:
+    """:class:`UnknownProcedureCode` unless the catalogue has this procedure (and variant)."""
     try:
         runtime.engines.catalog.get(procedure_code).variant(variant)
     except CatalogLookupError as error:
         raise UnknownProcedureCode(str(error)) from error
-    received_at = received_at or datetime.now().astimezone()
-    code = runtime.database.allocate_dossier_code(runtime.config.agency_code, received_at)
-    return runtime.database.create_dossier(code, procedure_code, variant, channel, received_at,
-                                           status=DossierStatus.RECEIVED_NEW, actor=actor)
 
 
 def digitize_dossier(runtime: Runtime, record: DossierRecord, files: tuple[Path, ...], actor: str,
@@ -109,12 +126,13 @@ def _refuse_unreadable(runtime: Runtime, code: str, actor: str, error: InputReje
 
 
 def accept_upload(runtime: Runtime, procedure_code: str, variant: str | None, files: tuple[Path, ...],
-                  actor: str, channel: int = 1) -> tuple[DossierRecord, tuple[StoredSource, ...]]:
-    """Check the files, archive the originals, record the dossier: everything a queue needs to digitize it later."""
+                  actor: str, channel: int = 1) -> tuple[DossierRecord, WorkOrder]:
+    """Check the procedure, then the files; archive the originals; only then record the dossier with its work
+    order, so a failure at any step leaves no dossier behind (the originals, content-addressed, are kept)."""
+    check_procedure(runtime, procedure_code, variant)
     accepted = tuple(inspect_file(path, runtime.settings.limits) for path in files)
-    record = receive_dossier(runtime, procedure_code, variant, channel, actor=actor)
     retention_years = runtime.engines.catalog.get(procedure_code).retention_years
-    sources = archive_originals(accepted, runtime.engines.store, retention_lock(runtime.engines.store, retention_years))
-    runtime.database.record_originals(record.code, [{"key": s.object_key, "sha256": s.sha256, "size": s.size} for s in sources])
-    runtime.database.record_access(record.code, actor, "upload", None, f"{len(sources)} file(s) archived")
-    return record, tuple(StoredSource(s.name, s.object_key, s.sha256) for s in sources)
+    stored = archive_originals(accepted, runtime.engines.store, retention_lock(runtime.engines.store, retention_years))
+    record, order = _register(runtime, procedure_code, variant, channel, None, actor, stored)
+    runtime.database.record_access(record.code, actor, "upload", None, f"{len(stored)} file(s) archived")
+    return record, order

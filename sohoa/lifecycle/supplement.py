@@ -10,6 +10,7 @@ from pathlib import Path
 from sohoa.archive.dossier import archive_originals, retention_lock
 from sohoa.intake.files import inspect_file
 from sohoa.lifecycle.errors import IllegalTransition
+from sohoa.lifecycle.orders import WorkOrder, work_order
 from sohoa.lifecycle.rules import load_rules
 from sohoa.lifecycle.transitions import apply_action
 from sohoa.services.artifacts import StoredSource
@@ -18,7 +19,7 @@ from sohoa.services.runtime import Runtime
 
 
 def accept_supplement(runtime: Runtime, code: str, files: tuple[Path, ...],
-                      actor: str) -> tuple[DossierRecord, tuple[StoredSource, ...]]:
+                      actor: str) -> tuple[DossierRecord, WorkOrder]:
     """Check and archive the new papers of dossier `code` and record the supplement; the dossier and all its
     originals (the earlier ones first, in hand-in order), ready to digitize. Nothing changes on a refusal."""
     database = runtime.database
@@ -35,11 +36,13 @@ def accept_supplement(runtime: Runtime, code: str, files: tuple[Path, ...],
     database.record_originals(code, [{"key": s.object_key, "sha256": s.sha256, "size": s.size} for s in stored])
     known = {source.key for source in earlier}
     added = tuple(StoredSource(s.name, s.object_key, s.sha256) for s in stored if s.object_key not in known)
+    order = work_order(code, earlier + added, again=True)
+    database.queue_work(code, order.job_id, order.rows())
     apply_action(database, load_rules(runtime.config.lifecycle_dir), code, "supply", actor,
                  details={"files": [{"name": s.name, "sha256": s.sha256} for s in added],
                           "replaced_verdict": _verdict_summary(record)})
     database.record_access(code, actor, "supplement", None, f"{len(added)} new file(s) archived")
-    return database.get_dossier(code), earlier + added
+    return database.get_dossier(code), order
 
 
 def earlier_sources(record: DossierRecord) -> tuple[StoredSource, ...]:

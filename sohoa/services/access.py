@@ -55,6 +55,8 @@ class Permission(StrEnum):
     PROCESS = "process"
     """Work a received dossier through its lifecycle: start, assign, ask for a supplement or payment, stop,
     and hand in its signed result or apology letter; list a department's queue."""
+    RETRY = "retry"
+    """Run again the digitization of a dossier that failed (an operator's step; admin only)."""
 
 
 GRANTS: dict[Role, frozenset[Permission]] = {

@@ -31,6 +31,8 @@ from sohoa.archive import IntegrityError, ObjectMissing, StorageError
 from sohoa.services.config import Config
 from sohoa.errors import InputRejected, InvalidQuery, SohoaError
 from sohoa.edges.api.lifecycle import install_lifecycle_routes, lifecycle_fields
+from sohoa.edges.api.work import hand_to_queue, install_work_routes
+from sohoa.edges.workers.settings import WorkerSettings
 from sohoa.lifecycle.reception import accept_upload
 from sohoa.services.access import status_summary
 from sohoa.services.artifacts import archive_lookup, download_verified, open_artifact, presign_artifact
@@ -50,6 +52,8 @@ class Accepted(BaseModel):
     dossier_code: str = Field(description="The allocated dossier code (mã hồ sơ).")
     status_url: str = Field(description="Where to poll the dossier's status and checklist.")
     job_id: str = Field(description="The queue job digitizing the dossier.")
+    queued: bool = Field(default=True, description="False when the queue was unreachable: the dossier is recorded with "
+                                                   "its originals and a worker queues it when the queue is back.")
 
 
 class DossierStatusView(BaseModel):
@@ -68,6 +72,8 @@ class DossierStatusView(BaseModel):
     results: list[dict] = Field(default=[], description="Signed results, refusals and apology letters issued for it.")
     digitized: bool = Field(default=False, description="Every component digitized and an electronic result issued "
                                                        "(the 766 digitization indicator).")
+    work: list[dict] = Field(default=[], description="Its digitization jobs: state (queued, working, retrying, done, "
+                                                     "failed), attempts and the reason of a failure.")
 
 
 class ArtifactView(BaseModel):
@@ -114,8 +120,9 @@ class AccessView(BaseModel):
     event_hash: str | None = Field(description="The entry's SHA-256 in the chain (`sohoa audit verify` checks them).")
 
 
-def create_app(runtime: Runtime | None = None, queue=None) -> FastAPI:
-    """Build the app; without arguments the runtime and queue come from the environment at startup."""
+def create_app(runtime: Runtime | None = None, queue=None, worker_settings: WorkerSettings | None = None) -> FastAPI:
+    """Build the app; without arguments the runtime, queue and retry settings come from the environment at startup."""
+    worker_settings = worker_settings or WorkerSettings.from_env()
     app = FastAPI(title="sohoa", version="0.1.0",
                   description="Digitization of dossiers received at one-stop public service centres.")
     state: dict = {"runtime": runtime, "queue": queue, "trust": None}
@@ -143,11 +150,12 @@ def create_app(runtime: Runtime | None = None, queue=None) -> FastAPI:
     caller = _caller_dependency(get_runtime)
     _install_error_handlers(app)
     app.add_middleware(_RefuseBeforeTheBody, get_runtime=get_runtime)
-    _install_front_desk_routes(app, runtime_dep, get_queue, caller)
+    _install_front_desk_routes(app, runtime_dep, get_queue, caller, worker_settings)
     _install_dossier_routes(app, runtime_dep, caller)
     _install_artifact_routes(app, runtime_dep, caller)
     _install_service_routes(app, runtime_dep, caller, get_trust)
-    install_lifecycle_routes(app, runtime_dep, get_queue, caller, _save_upload)
+    install_lifecycle_routes(app, runtime_dep, get_queue, caller, _save_upload, worker_settings)
+    install_work_routes(app, runtime_dep, get_queue, caller, worker_settings)
     return app
 
 
@@ -268,20 +276,19 @@ def _error_response(error: SohoaError) -> JSONResponse:
     return response
 
 
-def _install_front_desk_routes(app: FastAPI, RuntimeDep, get_queue, caller) -> None:  # noqa: N803 - a type alias
+def _install_front_desk_routes(app: FastAPI, RuntimeDep, get_queue, caller,  # noqa: N803 - a type alias
+                               worker_settings: WorkerSettings) -> None:
     @app.post("/dossiers", status_code=202, response_model=Accepted)
     def upload_dossier(procedure_code: Annotated[str, Form(description="Procedure code (mã TTHC).")],
                        files: Annotated[list[UploadFile], File(description="Scans in hand-in order.")],
                        request: Request, runtime: RuntimeDep, user: caller(Permission.UPLOAD), queue=Depends(get_queue),
                        variant: Annotated[str | None, Form(description="Procedure variant id.")] = None,
                        channel: Annotated[int, Form(ge=1, le=3, description="1 in person, 2 online, 3 post.")] = 1) -> Accepted:
-        from sohoa.edges.workers.jobs import enqueue_digitize
-
         with tempfile.TemporaryDirectory(prefix="sohoa-upload-") as directory:
             paths = tuple(_save_upload(upload, Path(directory), index) for index, upload in enumerate(files))
-            record, sources = accept_upload(runtime, procedure_code, variant, paths, actor=f"api:{user.name}", channel=channel)
-        job = enqueue_digitize(queue, record.code, sources)
-        return Accepted(dossier_code=record.code, job_id=job.id,
+            record, order = accept_upload(runtime, procedure_code, variant, paths, actor=f"api:{user.name}", channel=channel)
+        queued = hand_to_queue(queue, order, worker_settings)
+        return Accepted(dossier_code=record.code, job_id=order.job_id, queued=queued,
                         status_url=str(request.url_for("dossier_status", code=record.code)))
 
     @app.get("/dossiers/{code}/form.pdf", response_class=Response)

@@ -13,6 +13,8 @@ from fastapi import Body, Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 
+from sohoa.edges.api.work import work_view
+from sohoa.edges.workers.settings import WorkerSettings
 from sohoa.errors import DossierNotFound
 from sohoa.lifecycle.results import dossier_digitized
 from sohoa.lifecycle.rules import load_rules
@@ -97,31 +99,33 @@ def lifecycle_fields(runtime: Runtime, record: DossierRecord, public_url: str) -
             "department": record.department, "assignee": record.assignee,
             "components": [vars(c) for c in components],
             "results": [_result_view(r, public_url).model_dump() for r in results],
-            "digitized": dossier_digitized(components, results)}
+            "digitized": dossier_digitized(components, results),
+            "work": [work_view(work) for work in runtime.database.work_of(record.code)]}
 
 
-def install_lifecycle_routes(app: FastAPI, RuntimeDep, get_queue, caller, save_upload) -> None:  # noqa: N803
-    """Register the routes on `app` (the app's runtime dependency, queue, permission check and upload saver)."""
-    _install_papers(app, RuntimeDep, get_queue, caller, save_upload)
+def install_lifecycle_routes(app: FastAPI, RuntimeDep, get_queue, caller, save_upload,  # noqa: N803
+                             worker_settings: WorkerSettings) -> None:
+    """Register the routes on `app` (the app's runtime dependency, queue, permission check, upload saver, retries)."""
+    _install_papers(app, RuntimeDep, get_queue, caller, save_upload, worker_settings)
     _install_actions(app, RuntimeDep, caller)
     _install_reading(app, RuntimeDep, caller)
 
 
-def _install_papers(app: FastAPI, RuntimeDep, get_queue, caller, save_upload) -> None:  # noqa: N803
+def _install_papers(app: FastAPI, RuntimeDep, get_queue, caller, save_upload, worker_settings) -> None:  # noqa: N803
     @app.post("/dossiers/{code}/files", status_code=202)
     def supplement_dossier(code: str, files: Annotated[list[UploadFile], File(description="The new papers.")],
                            request: Request, runtime: RuntimeDep, user: caller(Permission.UPLOAD),
                            queue=Depends(get_queue)) -> dict:
         """Add papers to a dossier waiting for a supplement (status 5); the whole dossier is checked again
         (pages already read are not read again). 409 in any other status."""
-        from sohoa.edges.workers.jobs import enqueue_digitize
+        from sohoa.edges.workers.jobs import queue_order
         from sohoa.lifecycle.supplement import accept_supplement
 
         with tempfile.TemporaryDirectory(prefix="sohoa-supplement-") as directory:
             paths = tuple(save_upload(upload, Path(directory), index) for index, upload in enumerate(files))
-            record, sources = accept_supplement(runtime, code, paths, f"api:{user.name}")
-        job = enqueue_digitize(queue, record.code, sources, again=True)
-        return {"dossier_code": code, "job_id": job.id, "status": int(record.status),
+            record, order = accept_supplement(runtime, code, paths, f"api:{user.name}")
+        queued = queue_order(queue, order, worker_settings)
+        return {"dossier_code": code, "job_id": order.job_id, "queued": queued, "status": int(record.status),
                 "status_url": str(request.url_for("dossier_status", code=code))}
 
     @app.post("/dossiers/{code}/results", status_code=201, response_model=ResultView)

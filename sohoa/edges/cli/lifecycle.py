@@ -5,7 +5,6 @@ run in-process as the local operator (logged as ``cli:<login>``). Typed errors r
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -38,17 +37,18 @@ def supplement(code: Annotated[str, typer.Argument(help="Dossier code (waiting f
                files: Annotated[list[Path], typer.Argument(help="The new papers, in hand-in order.")]) -> None:
     """Add papers to a dossier that waits for them; the whole dossier is checked again, pages already read are
     not read again."""
-    from sohoa.lifecycle.reception import digitize_dossier
     from sohoa.lifecycle.supplement import accept_supplement
-    from sohoa.services.artifacts import fetch_sources
+    from sohoa.lifecycle.work import run_work
 
     runtime = _runtime(sign=True)
     actor = f"cli:{user()}"
-    record, sources = accept_supplement(runtime, code, tuple(files), actor)
-    with tempfile.TemporaryDirectory(prefix=f"sohoa-supplement-{code}-") as directory:
-        paths = fetch_sources(runtime.engines.store, sources, Path(directory))
-        with progress_bar(False) as progress:
-            report = digitize_dossier(runtime, record, paths, actor=actor, progress=progress)
+    _, order = accept_supplement(runtime, code, tuple(files), actor)
+    with progress_bar(False) as progress:
+        outcome = run_work(runtime, order.job_id, actor=actor, progress=progress)
+    if outcome.report is None:
+        out.print(f"{code}: refused — {outcome.error}")
+        raise typer.Exit(65)
+    report = outcome.report
     reused = sum(page.reused for page in report.pages)
     after = runtime.database.get_dossier(code)
     verdict = "COMPLETE" if report.checklist.complete else f"INCOMPLETE — missing {list(report.checklist.missing_positions)}"
@@ -154,5 +154,26 @@ def queue(department: Annotated[str | None, typer.Option(help="Only this departm
     out.print(table)
 
 
-LIFECYCLE_COMMANDS = (supplement, act, assign, result, return_, history, queue)
+def retry(code: Annotated[str, typer.Argument(help="Dossier code whose digitization failed.")],
+          now: Annotated[bool, typer.Option("--now", help="Run it in this process instead of queueing it.")] = False) -> None:
+    """Run again the digitization of a dossier that failed (its reason is shown by `sohoa status`)."""
+    from sohoa.edges.workers.jobs import queue_for, queue_order
+    from sohoa.edges.workers.settings import WorkerSettings
+    from sohoa.lifecycle.work import retry_dossier, run_work
+
+    runtime = _runtime(sign=now)
+    orders = retry_dossier(runtime, code, f"cli:{user()}")
+    for order in orders:
+        if now:
+            with progress_bar(False) as progress:
+                outcome = run_work(runtime, order.job_id, actor=f"cli:{user()}", progress=progress)
+            out.print(f"{code}: {order.job_id} {outcome.state}" + (f" — {outcome.error}" if outcome.error else ""))
+        elif queue_order(queue_for(runtime.config), order, WorkerSettings.from_env()):
+            out.print(f"{code}: {order.job_id} queued again")
+        else:
+            out.print(f"{code}: {order.job_id} recorded as queued; the queue is unreachable, a worker takes it up "
+                      "when it is back")
+
+
+LIFECYCLE_COMMANDS = (supplement, act, assign, result, return_, history, queue, retry)
 """Registered as top-level `sohoa` commands by `sohoa.edges.cli.main`."""

@@ -115,7 +115,8 @@ def status(code: Annotated[str, typer.Argument(help="Dossier code.")],
         print(json.dumps({"code": record.code, "status": int(record.status), "status_name": record.status.vietnamese,
                           "error": record.error, "report": record.report,
                           "promised_at": record.promised_at.isoformat() if record.promised_at else None,
-                          "department": record.department, "assignee": record.assignee}, ensure_ascii=False, indent=2))
+                          "department": record.department, "assignee": record.assignee,
+                          "work": [_work_json(w) for w in database.work_of(code)]}, ensure_ascii=False, indent=2))
         return
     out.print(f"{record.code}: {int(record.status)} {record.status.vietnamese}" + (f" — {record.error}" if record.error else ""))
     if record.promised_at is not None:
@@ -123,6 +124,15 @@ def status(code: Annotated[str, typer.Argument(help="Dossier code.")],
                   f" · {record.assignee or 'not assigned'}")
     for result in database.results_of(code):
         out.print(f"  {result.kind} {result.id}: {result.title} ({result.level}, {result.signed_key})")
+    for work in database.work_of(code):
+        reason = f" — {work.error}" if work.error and work.state != "done" else ""
+        hint = " (run it again: sohoa retry CODE)" if work.state == "failed" else ""
+        out.print(f"  digitization {work.state}, {work.attempts} attempt(s){reason}{hint}")
+
+
+def _work_json(work) -> dict:
+    return {"job_id": work.job_id, "state": work.state, "attempts": work.attempts, "error": work.error,
+            "updated_at": work.updated_at.isoformat()}
 
 
 @app.command()
@@ -181,9 +191,10 @@ def form(code: Annotated[str, typer.Argument(help="Dossier code.")],
 @app.command()
 def worker(burst: Annotated[bool, typer.Option(help="Stop when the queue is empty.")] = False) -> None:
     """Run an RQ worker that digitizes queued dossiers."""
+    from sohoa.edges.workers.settings import WorkerSettings
     from sohoa.edges.workers.worker import run_worker
 
-    run_worker(Config.from_env(), burst=burst)
+    run_worker(Config.from_env(), WorkerSettings.from_env(), burst=burst)
 
 
 @app.command()

@@ -36,6 +36,7 @@ from sohoa.services.db.rows import dossier_from_row as _dossier, not_found as _n
 from sohoa.services.db.reuse import ReuseMixin
 from sohoa.services.db.search import SearchMixin, page_text_rows
 from sohoa.services.db.users import UserAccountsMixin
+from sohoa.services.db.work import WorkMixin
 from sohoa.services.db.schema import (
     CODE_LENGTH,
     KEY_LENGTH,
@@ -62,7 +63,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Database(AccessLogMixin, SearchMixin, UserAccountsMixin, ReuseMixin, LifecycleMixin):
+class Database(AccessLogMixin, SearchMixin, UserAccountsMixin, ReuseMixin, LifecycleMixin, WorkMixin):
     """The catalogue database at ``url``: ``sqlite:///path`` (embedded) or ``postgresql+psycopg://...``.
 
     ``code_timezone`` is the zone whose calendar day goes into allocated dossier codes; ``clock``
@@ -150,9 +151,14 @@ class Database(AccessLogMixin, SearchMixin, UserAccountsMixin, ReuseMixin, Lifec
         received_at: datetime,
         status: DossierStatus = DossierStatus.RECEIVED,
         actor: str = "system",
+        originals: list[dict[str, Any]] = (),
+        work: tuple[str, list[dict[str, Any]]] | None = None,
     ) -> DossierRecord:
         """Register a dossier, with the first row of its history. Idempotent: when ``code`` exists for the same
-        procedure, the stored record is returned unchanged; for another procedure :class:`DossierConflict` is raised."""
+        procedure, the stored record is returned unchanged; for another procedure :class:`DossierConflict` is raised.
+
+        ``originals`` ({key, sha256, size}, already archived) and ``work`` (job id, sources to digitize) are
+        recorded in the same transaction, so a dossier never exists without them."""
         parsed = parse_dossier_code(code)
         check_text(code, "procedure_code", procedure_code, CODE_LENGTH)
         if variant is not None:
@@ -170,6 +176,9 @@ class Database(AccessLogMixin, SearchMixin, UserAccountsMixin, ReuseMixin, Lifec
             if connection.execute(stmt.returning(dossiers.c.code)).first() is not None:
                 reserve_serial(connection, parsed)
                 self.record_registration(connection, code, actor, now, status_value)
+                _insert_originals(connection, code, originals)
+                if work is not None:
+                    self.insert_work(connection, code, *work)
             row = connection.execute(select(dossiers).where(dossiers.c.code == code)).one()
         if row.procedure_code != procedure_code:
             raise DossierConflict(code, f"already registered for procedure {row.procedure_code}, not {procedure_code}")
@@ -216,14 +225,9 @@ class Database(AccessLogMixin, SearchMixin, UserAccountsMixin, ReuseMixin, Lifec
     def record_originals(self, code: str, originals: list[dict[str, Any]]) -> None:
         """Record archived originals ({key, sha256, size}) as the dossier's artifacts the moment they are
         stored, before any report exists; a later report's artifact list replaces them."""
-        rows = [artifact_row(code, "original", item, f"originals[{i}]", None) for i, item in enumerate(originals)]
         with self._write(f"record the originals of dossier {code}", code) as connection:
             _require_dossier(connection, code)
-            known = set(connection.execute(select(artifacts.c.key).where(
-                artifacts.c.dossier_code == code, artifacts.c.kind == "original")).scalars())
-            fresh = [row for row in rows if row["key"] not in known]
-            if fresh:
-                connection.execute(insert(artifacts), fresh)
+            _insert_originals(connection, code, originals)
 
     def get_dossier(self, code: str) -> DossierRecord:
         """The dossier with this code; :class:`DossierNotFound` naming the code when there is none."""
@@ -388,6 +392,15 @@ class Database(AccessLogMixin, SearchMixin, UserAccountsMixin, ReuseMixin, Lifec
 
 def _upsert(connection: Connection):
     return postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+
+
+def _insert_originals(connection: Connection, code: str, originals: list[dict[str, Any]]) -> None:
+    rows = [artifact_row(code, "original", item, f"originals[{i}]", None) for i, item in enumerate(originals)]
+    known = set(connection.execute(select(artifacts.c.key).where(
+        artifacts.c.dossier_code == code, artifacts.c.kind == "original")).scalars())
+    fresh = [row for row in rows if row["key"] not in known]
+    if fresh:
+        connection.execute(insert(artifacts), fresh)
 
 
 def _require_dossier(connection: Connection, code: str) -> None:

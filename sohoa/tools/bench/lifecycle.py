@@ -53,8 +53,8 @@ def supplement_run(runtime: Runtime, first: tuple[Path, ...], added: tuple[Path,
     if runtime.database.get_dossier(record.code).status != DossierStatus.SUPPLEMENT_REQUESTED:
         apply_action(runtime.database, load_rules(), record.code, "request_supplement", ACTOR, reason="bench")
     started = time.perf_counter()
-    record, sources = accept_supplement(runtime, record.code, added, ACTOR)
-    paths = fetch_sources(runtime.engines.store, sources, work / record.code)
+    record, order = accept_supplement(runtime, record.code, added, ACTOR)
+    paths = fetch_sources(runtime.engines.store, order.sources, work / record.code)
     report = digitize_dossier(runtime, record, paths, ACTOR)
     reused = sum(page.reused for page in report.pages)
     return {"code": record.code, "first": first_seconds, "supplement": time.perf_counter() - started,
