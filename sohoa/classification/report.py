@@ -20,7 +20,16 @@ def page_reports(pages: tuple[PageResult, ...], assignments: tuple[PageAssignmen
             word_count=len(ocr.words) if ocr else len(page.text.split()), component_position=assignment.position,
             document_type=assignment.document_type, classification_confidence=round(assignment.confidence, 3),
             classification_role=assignment.role, perceptual_hash=page.perceptual_hash, reused=page.reused,
-            warnings=prepared.warnings + (("classification: needs review (candidate component "
-                                           f"{assignment.candidate_position})",) if assignment.role == "review" else ()),
+            candidate_position=assignment.candidate_position, rule_document_type=assignment.rule_type,
+            model_document_type=assignment.model_type, warnings=prepared.warnings + _review_warning(assignment),
         ))
     return tuple(rows)
+
+
+def _review_warning(assignment: PageAssignment) -> tuple[str, ...]:
+    if assignment.role != "review":
+        return ()
+    guesses = ""
+    if assignment.rule_type and assignment.model_type and assignment.rule_type != assignment.model_type:
+        guesses = f"; title rules: {assignment.rule_type}, page model: {assignment.model_type}"
+    return (f"classification: needs review (candidate component {assignment.candidate_position}{guesses})",)

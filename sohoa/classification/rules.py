@@ -16,13 +16,13 @@ A page whose confidence is below `REVIEW_THRESHOLD` is marked "review" instead o
 from __future__ import annotations
 
 import difflib
-import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from sohoa.catalog import DocumentType, Variant
 from sohoa.classification.model import OTHER, PageModel
+from sohoa.classification.titles import DECISIVE_RATIO, MIN_RATIO, TitleMatch, title_matches
 from sohoa.models.report import ChecklistVerdict, ComponentEvidence, ExtractedFields, UnexpectedDocument
 from sohoa.ocr.text import fold_diacritics
 
@@ -34,6 +34,10 @@ _SLOGAN_TOKENS = ("doc", "lap", "tu", "do", "hanh", "phuc")
 _NATIONAL_MOTTO = ("cong hoa xa hoi chu nghia viet nam", "doc lap tu do hanh phuc")
 _HEAD_LINES = 25
 _TITLE_MIN_RATIO = 0.82
+CONTRADICTION_TOP = 0.9
+"""The model contradicts a decisive title only when it gives another type at least this ..."""
+CONTRADICTION_TITLE = 0.02
+"""... and the title's own type at most this."""
 _PAGE_NUMBER = re.compile(r"\b(?:trang|tang|trag)\s*(\d{1,2})\s+(\d{1,2})\b")  # folded "Trang 2/3" -> "trang 2 3"
 
 REVIEW_THRESHOLD = 0.3
@@ -77,6 +81,10 @@ class PageAssignment:
     """True on the first page of a document (as the classifier cut the stream)."""
     candidate_position: int | None = None
     """For 'review' pages (and uncertain 'unexpected' ones): the best guess the classifier did not dare to make."""
+    rule_type: str | None = None
+    """The document type the catalogue title rules point to (None when no title matched)."""
+    model_type: str | None = None
+    """The page model's most probable type (`__other__` for papers no checklist asks for)."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,7 @@ class _Cues:
     page_number: tuple[int, int] | None
     title_scores: dict[str, float]
     title: str
+    decisive: TitleMatch | None = None
 
 
 def classify_pages(pages: tuple[PageText, ...], variant: Variant, known_types: dict[str, DocumentType],
@@ -202,9 +211,7 @@ def extract_documents(assignments: tuple[PageAssignment, ...], pages: tuple[Page
 
 
 def _cues(text: str, known_types: dict[str, DocumentType]) -> _Cues:
-    raw = [line for line in text.splitlines() if line.strip()]
-    lines = [fold_diacritics(line) for line in raw]
-    head = lines[:_HEAD_LINES]
+    lines = [fold_diacritics(line) for line in text.splitlines() if line.strip()]
     tail = " ".join(lines[-3:])
     numbering = None
     match = _PAGE_NUMBER.search(tail)
@@ -212,21 +219,9 @@ def _cues(text: str, known_types: dict[str, DocumentType]) -> _Cues:
         k, n = int(match.group(1)), int(match.group(2))
         if 1 <= k <= n <= 50:
             numbering = (k, n)
-    # Titles are printed in capitals: a phrase inside a lower-case sentence is a mention, not a title.
-    capital = [folded for line, folded in zip(raw[:_HEAD_LINES], head) if _mostly_capitals(line)]
-    candidates = capital + [f"{a} {b}" for a, b in zip(capital, capital[1:])]
-    scores = {doc.id: max((_best_ratio(_fold_phrase(p), candidates) for p in doc.title_phrases), default=0.0)
-              for doc in known_types.values()}
-    return _Cues(motto=_has_motto(head[:8]), page_number=numbering, title_scores=scores, title=_title_line(text))
-
-
-_fold_phrase = functools.lru_cache(maxsize=4096)(fold_diacritics)
-"""Catalogue title phrases, folded once rather than on every page."""
-
-
-def _mostly_capitals(line: str) -> bool:
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.7 * len(letters)
+    scores, decisive = title_matches(text, known_types)
+    return _Cues(motto=_has_motto(lines[:8]), page_number=numbering, title_scores=scores, title=_title_line(text),
+                 decisive=decisive)
 
 
 def _has_motto(head: list[str]) -> bool:
@@ -240,34 +235,68 @@ def _has_motto(head: list[str]) -> bool:
 def _classify_one(cues: _Cues, probs: dict[str, float], p_first: float, expected: dict[str, int],
                   previous: PageAssignment | None) -> PageAssignment:
     best_title = max(cues.title_scores.items(), key=lambda kv: kv[1], default=("", 0.0))
-    has_title = best_title[1] >= _TITLE_MIN_RATIO
+    has_title = best_title[1] >= _TITLE_MIN_RATIO or cues.decisive is not None
     starts = _starts_document(cues, has_title, probs, p_first, previous)
     if not starts and previous is not None:
         return _continue(previous, probs, p_first)
-    # Combine the model's P(type) with the title rule's match ratio.
+    model_type = max(probs.items(), key=lambda kv: kv[1])[0]
+    if cues.decisive is not None:
+        # Rules first: an exact or near-exact catalogue title decides, unless the content contradicts it.
+        return _by_title(cues, cues.decisive, probs, expected, model_type)
+    rule_type = best_title[0] if best_title[1] >= MIN_RATIO else None
+    assignment = _by_model(cues, probs, expected, best_title)
+    if assignment.role == "unexpected" and rule_type in expected and model_type != rule_type:
+        # The title rules see an accepted paper the model does not: both guesses go to a person.
+        assignment = PageAssignment("review", None, rule_type, min(assignment.confidence, 0.5), cues.title, True,
+                                    expected[rule_type])
+    return replace(assignment, rule_type=rule_type, model_type=model_type)
+
+
+def _by_title(cues: _Cues, match: TitleMatch, probs: dict[str, float], expected: dict[str, int],
+              model_type: str) -> PageAssignment:
+    """The page's type is its decisive title's; a model sure of another type makes it a review with both guesses."""
+    doc_id = match.document_type
+    p_title, p_model = probs.get(doc_id, 0.0), probs.get(model_type, 0.0)
+    contradicted = model_type != doc_id and p_model >= CONTRADICTION_TOP and p_title <= CONTRADICTION_TITLE
+    guesses = {"rule_type": doc_id, "model_type": model_type}
+    if doc_id in expected and not contradicted:
+        confidence = 1.0 - (1.0 - 0.9 * match.ratio) * (1.0 - p_title)
+        if model_type != doc_id:
+            confidence *= 1.0 - 0.3 * p_model
+        return PageAssignment("component", expected[doc_id], doc_id, round(confidence, 3), cues.title, True, **guesses)
+    if doc_id in expected or (contradicted and model_type in expected):
+        candidate = expected.get(doc_id, expected.get(model_type))
+        return PageAssignment("review", None, doc_id, round(min(0.5, 1.0 - p_model + p_title), 3), cues.title, True,
+                              candidate, **guesses)
+    # A title of a paper this variant does not accept (another procedure's form, a paper no checklist asks for).
+    outside = 1.0 - sum(probs.get(d, 0.0) for d in expected)
+    return PageAssignment("unexpected", None, doc_id, round(min(1.0, max(outside, 0.5)), 3), cues.title, True,
+                          **guesses)
+
+
+def _by_model(cues: _Cues, probs: dict[str, float], expected: dict[str, int],
+              best_title: tuple[str, float]) -> PageAssignment:
+    """No decisive title: the model's P(type) combined with the weaker title evidence."""
+    has_title = best_title[1] >= _TITLE_MIN_RATIO
     combined: dict[str, float] = {}
-    for doc_id in set(probs) | {k for k, v in cues.title_scores.items() if v >= 0.7}:
+    for doc_id in set(probs) | {k for k, v in cues.title_scores.items() if v >= MIN_RATIO}:
         rule = cues.title_scores.get(doc_id, 0.0)
-        rule = rule if rule >= 0.7 else 0.0
+        rule = rule if rule >= MIN_RATIO else 0.0
         model_p = probs.get(doc_id, 0.0)
         combined[doc_id] = MODEL_WEIGHT * model_p + (1 - MODEL_WEIGHT) * rule if doc_id in probs else rule * 0.9
-    if OTHER in combined and best_title[1] >= 0.95:
-        # An exact catalogue title outweighs the model's 'no checklist asks for this' (learnt from few papers).
-        combined[OTHER] *= 0.5
     best_id, confidence = max(combined.items(), key=lambda kv: kv[1])
     title = cues.title
     # How sure that the paper is none of the types this variant accepts: the model's mass outside them,
     # lowered by any accepted catalogue title the rules see.
     accepted_title = max((cues.title_scores.get(d, 0.0) for d in expected), default=0.0)
-    not_accepted = (1.0 - sum(probs.get(d, 0.0) for d in expected)) * (1.0 - (accepted_title if accepted_title >= 0.7 else 0.0))
-    if best_id == OTHER or (not has_title and best_id not in expected and probs.get(best_id, 0) < 0.5):
+    not_accepted = (1.0 - sum(probs.get(d, 0.0) for d in expected)) * \
+        (1.0 - (accepted_title if accepted_title >= MIN_RATIO else 0.0))
+    if best_id == OTHER or best_id not in expected:
         # A paper no checklist asks for (or one the title rules find but this procedure does not accept).
-        doc_id = best_title[0] if has_title else None
+        doc_id = best_title[0] if has_title else (None if best_id == OTHER else best_id)
         return PageAssignment("unexpected", None, doc_id, round(min(1.0, max(not_accepted, 0.5)), 3), title, True)
-    if best_id not in expected:
-        return PageAssignment("unexpected", None, best_id, round(min(1.0, max(not_accepted, 0.5)), 3), title, True)
     if confidence < REVIEW_THRESHOLD:
-        if title and best_title[1] < 0.7:
+        if title and best_title[1] < MIN_RATIO:
             # A paper with a title of its own that neither the catalogue nor the model recognises.
             # Flagged as unexpected, uncertain (0.5), with the guess kept for the reviewer.
             return PageAssignment("unexpected", None, None, 0.5, title, True, expected[best_id])
@@ -311,19 +340,6 @@ def _after_separator(position: int, variant: Variant, probs: dict[str, float], c
 
 def _separator_title(mark: SeparatorMark) -> str:
     return f"separator {getattr(mark, 'procedure_code', '')} #{getattr(mark, 'position', '')}".strip()
-
-
-def _best_ratio(phrase: str, candidates: list[str]) -> float:
-    best = 0.0
-    for candidate in candidates:
-        if phrase in candidate:
-            # The title must dominate its line: "hop dong" inside a sentence is not a contract's title.
-            return 1.0 if len(candidate) <= len(phrase) * 1.6 else 0.7
-        if abs(len(candidate) - len(phrase)) <= max(6, len(phrase) // 4):
-            matcher = difflib.SequenceMatcher(None, phrase, candidate, autojunk=False)
-            if matcher.real_quick_ratio() > best and matcher.quick_ratio() > best:
-                best = max(best, matcher.ratio())
-    return best
 
 
 def _title_line(text: str) -> str:

@@ -54,6 +54,12 @@ class PageReport(FrozenModel):
         default=None, description="Perceptual hash of the upright page image, 64 hex digits (sohoa.ocr.phash); null for blank and born-digital pages.")
     reused: bool = Field(default=False, description="True when the page was read in an earlier run of this dossier "
                                                      "(a supplement) and taken from the page cache, not decoded or OCR'd again.")
+    candidate_position: int | None = Field(
+        default=None, description="For a page under review (or an uncertain unexpected one): the component the classifier did not dare to assign.")
+    rule_document_type: str | None = Field(
+        default=None, description="The document type the catalogue title rules point to; null when no title matched.")
+    model_document_type: str | None = Field(
+        default=None, description="The page model's most probable document type (`__other__`: a paper no checklist asks for).")
 
 
 class ArtifactReport(FrozenModel):
