@@ -148,3 +148,22 @@ def facts_of(case: Case) -> DossierFacts:
     t = case.timeline
     return DossierFacts(code=t.code, procedure_code=t.procedure_code, channel=t.channel, status=t.status,
                         received_at=t.received_at, department=t.department, components=t.components)
+
+
+def record_month(database) -> None:
+    """Record the month in `database` through the lifecycle's recording path (``Database.transition`` with the
+    ledger): each case's dossier row, its components' states, then its events at their moments."""
+    from sohoa.lifecycle.ledger import ledger
+    from sohoa.services.db.lifecycle import ComponentState, Transition
+
+    for case in MONTH:
+        t = case.timeline
+        database.create_dossier(t.code, t.procedure_code, None, int(t.channel), t.received_at,
+                                status=DossierStatus.RECEIVED_NEW, actor="test")
+        database.save_components(t.code, [ComponentState(position=i, name=f"TP {i}", required=True, state=int(s),
+                                                         signed_key=None, signed_sha256=None)
+                                          for i, s in enumerate(t.components, start=1)])
+        for number, event in enumerate(events_of(case)[1:]):
+            changes = {"department": t.department} if number == 0 else {}
+            step = Transition(event.action, DossierStatus(event.to_status), details=event.details, changes=changes)
+            database.transition(t.code, lambda record, step=step: step, "test", at=event.at, ledger=ledger)

@@ -12,7 +12,7 @@ from sohoa.lifecycle.events import fold
 from sohoa.supervision.indicators import Dimension, StatsQuery, stats_report
 from sohoa.supervision.periods import Period, Rate, buckets
 from sohoa.lifecycle.timeline import Outcome, outcome
-from sohoa.supervision.violations import Rule, violations
+from sohoa.lifecycle.violations import Rule, violations
 from tests.supervision_month import AGENCY, AS_OF, MONTH, TIMELINES, at, codes, events_of, facts_of
 
 NOVEMBER = StatsQuery(first=date(2026, 11, 1), last=date(2026, 11, 30), agency=AGENCY)

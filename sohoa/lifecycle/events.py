@@ -16,7 +16,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sohoa.services.db.records import Channel, DossierStatus
+from sohoa.services.db.lifecycle import EventRecord
+from sohoa.services.db.records import Channel, DossierRecord, DossierStatus
 from sohoa.lifecycle.timeline import CLOSED_STATUSES, DigitizationState, DossierTimeline, ReceptionCheck, SupplementPeriod
 
 PROMISED_KEYS = ("promised_at", "promised_date")
@@ -69,6 +70,19 @@ class DossierFacts:
     """Promised date on the row, used when the ``receive`` event carries none."""
     components: tuple[DigitizationState, ...] = ()
     """Digitization state of each component."""
+
+
+def facts_of(record: DossierRecord, components: Iterable[int] = ()) -> DossierFacts:
+    """The facts of a dossier's row (and of its components' states)."""
+    return DossierFacts(code=record.code, procedure_code=record.procedure_code, channel=record.channel,
+                        status=record.status, received_at=record.received_at, department=record.department,
+                        promised_at=record.promised_at, components=tuple(DigitizationState(s) for s in components))
+
+
+def recorded(events: Iterable[EventRecord]) -> list[RecordedEvent]:
+    """The database's history rows as the fold reads them."""
+    return [RecordedEvent(sequence=e.sequence, action=e.action, from_status=e.from_status, to_status=e.to_status,
+                          at=e.at, details=e.details) for e in events]
 
 
 def fold(facts: DossierFacts, events: Iterable[RecordedEvent]) -> DossierTimeline:
@@ -127,4 +141,4 @@ def _check(details: Mapping[str, Any]) -> ReceptionCheck | None:
                           unexpected=tuple(str(item) for item in details.get(UNEXPECTED_KEY) or ()))
 
 
-__all__ = ["DossierFacts", "RecordedEvent", "fold"]
+__all__ = ["DossierFacts", "RecordedEvent", "facts_of", "fold", "recorded"]

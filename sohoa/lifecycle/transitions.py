@@ -1,5 +1,6 @@
 """Apply a lifecycle action to a dossier: the rules of ``data/transitions.yaml`` decide, the database records it
-(status, history row with actor, time and reason, audit-log entry) in one transaction, or refuses with
+(status, history row with actor, time and reason, audit-log entry, and the dossier's supervision row and
+violations as :mod:`sohoa.lifecycle.ledger` folds them) in one transaction, or refuses with
 :class:`~sohoa.lifecycle.errors.IllegalTransition` and changes nothing.
 """
 
@@ -10,7 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from sohoa.lifecycle.errors import IllegalTransition
-from sohoa.lifecycle.events import DossierFacts, RecordedEvent, fold
+from sohoa.lifecycle.events import facts_of, fold, recorded
+from sohoa.lifecycle.ledger import ledger
 from sohoa.lifecycle.rules import LifecycleRules
 from sohoa.lifecycle.timeline import DossierTimeline, Outcome, outcome
 from sohoa.services.db import Database, DossierRecord, DossierStatus
@@ -46,17 +48,12 @@ def apply_action(database: Database, rules: LifecycleRules, code: str, action: s
             extra["before_supplement"] = None
         return Transition(action=action, to_status=target, reason=reason, details=details, changes=extra)
 
-    return database.transition(code, decide, actor, at)
+    return database.transition(code, decide, actor, at, ledger=ledger)
 
 
 def timeline_of(database: Database, record: DossierRecord) -> DossierTimeline:
     """The dossier's timeline folded from its recorded history (the 766 clock rules read it)."""
-    facts = DossierFacts(code=record.code, procedure_code=record.procedure_code, channel=record.channel,
-                         status=record.status, received_at=record.received_at, department=record.department,
-                         promised_at=record.promised_at)
-    events = [RecordedEvent(sequence=e.sequence, action=e.action, from_status=e.from_status, to_status=e.to_status,
-                            at=e.at, details=e.details) for e in database.dossier_history(record.code)]
-    return fold(facts, events)
+    return fold(facts_of(record), recorded(database.dossier_history(record.code)))
 
 
 def is_late(database: Database, record: DossierRecord) -> bool:

@@ -13,7 +13,7 @@ Which dossiers each number counts:
   ``resolved``;
 - ``reuse``: components in states 2 or 3 over the digitized components (states 1-3) of the dossiers received in
   the period; the list names the dossiers holding a reused component;
-- ``violations``: per rule, the violations that happened in the period (:mod:`sohoa.supervision.violations`).
+- ``violations``: per rule, the violations that happened in the period (:mod:`sohoa.lifecycle.violations`).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from sohoa.lifecycle.timeline import (
     outcome,
     overdue_at,
 )
-from sohoa.supervision.violations import Rule, Violation, violations
+from sohoa.lifecycle.violations import Rule, Violation, violations
 
 
 class Dimension(StrEnum):
@@ -90,8 +90,9 @@ class Figure:
     """The number."""
     of: int | None
     """The denominator of a rate; None for a plain count."""
-    dossiers: tuple[str, ...]
-    """Codes of the dossiers counted, sorted."""
+    dossiers: tuple[str, ...] | None
+    """Codes of the dossiers counted, sorted; None when not listed with the figure (the SQL path lists them on
+    demand: :func:`sohoa.supervision.stats.dossiers_behind`)."""
 
     @property
     def percent(self) -> Decimal | None:

@@ -15,11 +15,14 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
+from sohoa.services.db.codes import parse_dossier_code
 from sohoa.services.db.errors import InvalidRecord
 from sohoa.services.db.lifecycle_schema import dossier_components, dossier_events, results
 from sohoa.services.db.records import DossierRecord, DossierStatus
+from sohoa.services.db.reuse_schema import reuse_decisions
 from sohoa.services.db.rows import dossier_from_row as _dossier, not_found as _not_found
 from sohoa.services.db.schema import dossiers
+from sohoa.services.db.stats import StatsEntry, StatsMixin, ViolationEntry
 
 OPEN_STATUSES = (DossierStatus.RECEIVED, DossierStatus.IN_PROGRESS, DossierStatus.SUPPLEMENT_REQUESTED,
                  DossierStatus.PAYMENT_REQUESTED)
@@ -116,8 +119,28 @@ class ResultRecord:
     """Who handed it in."""
 
 
-class LifecycleMixin:
-    """``transition``, ``dossier_history``, ``queue``, ``save_components``, ``components``, results."""
+@dataclass(frozen=True)
+class LedgerInput:
+    """What a ledger function reads of a dossier, inside the transaction of its latest event."""
+
+    record: DossierRecord
+    """The dossier's row after the event."""
+    events: tuple[EventRecord, ...]
+    """Its whole history, oldest first."""
+    component_states: tuple[int, ...]
+    """Digitization state of each component, confirmed reuse applied (2 or 3), in checklist order."""
+    as_of: datetime
+    """The moment to judge it at (the event's time)."""
+
+
+Ledger = Callable[[LedgerInput], tuple[StatsEntry, list[ViolationEntry]]]
+"""Folds a dossier's events into its ``dossier_stats`` row and the violations it stands accused of
+(``sohoa.lifecycle.ledger.ledger``)."""
+
+
+class LifecycleMixin(StatsMixin):
+    """``transition``, ``dossier_history``, ``queue``, ``save_components``, ``components``, results; every event
+    rewrites the dossier's supervision row (:class:`~sohoa.services.db.stats.StatsMixin`) in its transaction."""
 
     _clock: Callable[[], datetime]
     _write: Callable[..., AbstractContextManager[Connection]]
@@ -125,9 +148,10 @@ class LifecycleMixin:
     _append_access: Callable[..., None]
 
     def transition(self, code: str, decide: Callable[[DossierRecord], Transition], actor: str,
-                   at: datetime | None = None) -> EventRecord:
+                   at: datetime | None = None, ledger: Ledger | None = None) -> EventRecord:
         """Decide on the dossier as it is now (``decide`` may raise to refuse) and record the outcome: status,
-        columns, history row and audit-log entry in one transaction. Raises DossierNotFound for an unknown code."""
+        columns, history row, audit-log entry and (given a `ledger`) the supervision row and violations, in one
+        transaction. Raises DossierNotFound for an unknown code."""
         at = at or self._clock()
         with self._write(f"record a transition of dossier {code}", code) as connection:
             row = connection.execute(select(dossiers).where(dossiers.c.code == code).with_for_update()).first()
@@ -144,7 +168,35 @@ class LifecycleMixin:
             self._append_access(connection, code, actor, f"lifecycle:{decided.action}", None,
                                 f"ok: {int(record.status)} -> {int(decided.to_status)}"
                                 + (f"; {decided.reason}" if decided.reason else ""))
+            if ledger is not None:
+                self._refresh_ledger(connection, code, ledger, at)
         return event
+
+    def refresh_ledger(self, code: str, ledger: Ledger, as_of: datetime | None = None) -> None:
+        """Rewrite the dossier's supervision row and violations from its events, judged at `as_of` (now)."""
+        with self._write(f"update the supervision row of dossier {code}", code) as connection:
+            self._refresh_ledger(connection, code, ledger, as_of or self._clock())
+
+    def dossier_codes(self, after: str = "", limit: int = 1000) -> list[str]:
+        """Dossier codes after `after`, in order (to walk every dossier)."""
+        with self._read("list dossier codes") as connection:
+            return list(connection.execute(select(dossiers.c.code).where(dossiers.c.code > after)
+                                           .order_by(dossiers.c.code).limit(limit)).scalars())
+
+    def _refresh_ledger(self, connection: Connection, code: str, ledger: Ledger, as_of: datetime) -> None:
+        row = connection.execute(select(dossiers).where(dossiers.c.code == code)).first()
+        if row is None:
+            raise _not_found(code)
+        events = connection.execute(select(dossier_events).where(dossier_events.c.dossier_code == code)
+                                    .order_by(dossier_events.c.sequence)).all()
+        states = dict(connection.execute(select(dossier_components.c.position, dossier_components.c.state)
+                                         .where(dossier_components.c.dossier_code == code)).all())
+        states |= dict(connection.execute(select(reuse_decisions.c.position, reuse_decisions.c.state).where(
+            reuse_decisions.c.dossier_code == code, reuse_decisions.c.decision == "confirmed",
+            reuse_decisions.c.position.in_(list(states)))).all())
+        entry, found = ledger(LedgerInput(record=_dossier(row), events=tuple(_event(e) for e in events),
+                                          component_states=tuple(states[p] for p in sorted(states)), as_of=as_of))
+        self._store_ledger(connection, entry, found)
 
     def now(self) -> datetime:
         """The database's clock (timezone-aware UTC): the time transitions are recorded at."""
@@ -152,8 +204,12 @@ class LifecycleMixin:
 
     def record_registration(self, connection: Connection, code: str, actor: str, at: datetime,
                             status: DossierStatus = DossierStatus.RECEIVED_NEW) -> None:
-        """The first history row of a new dossier, inside its creation's transaction."""
+        """The first history row of a new dossier, and its supervision row, inside its creation's transaction."""
         self._insert_event(connection, code, Transition("register", status), None, actor, at)
+        row = connection.execute(select(dossiers).where(dossiers.c.code == code)).one()
+        self._store_ledger(connection, StatsEntry(
+            dossier_code=code, agency=parse_dossier_code(code).agency_code, department=row.department,
+            procedure_code=row.procedure_code, channel=row.channel, status=row.status, received_at=row.received_at), [])
 
     def dossier_history(self, code: str) -> list[EventRecord]:
         """Every transition of dossier `code`, oldest first."""
@@ -247,4 +303,4 @@ def _result(row) -> ResultRecord:
     return ResultRecord(**row._asdict())
 
 
-__all__ = ["ComponentState", "EventRecord", "LifecycleMixin", "OPEN_STATUSES", "ResultRecord", "Transition"]
+__all__ = ["ComponentState", "EventRecord", "Ledger", "LedgerInput", "LifecycleMixin", "OPEN_STATUSES", "ResultRecord", "Transition"]
