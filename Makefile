@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 SAMPLE  = samples/2.000620
 DEMO_OUT ?= demo-out
 
-.PHONY: setup system venv model demo test bench bench-lifecycle clean stop-storage
+.PHONY: setup system venv model demo test bench bench-lifecycle bench-stats clean stop-storage
 
 setup: system venv model
 
@@ -45,3 +45,6 @@ clean:
 # The lifecycle's costly steps: a supplement (only new pages read) and a result signed at B-LTA (test PKI).
 bench-lifecycle: setup
 	$(BIN)/python -m sohoa.tools.bench.lifecycle
+
+bench-stats: setup
+	$(BIN)/python -m sohoa.tools.bench.stats

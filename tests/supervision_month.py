@@ -165,5 +165,7 @@ def record_month(database) -> None:
                                           for i, s in enumerate(t.components, start=1)])
         for number, event in enumerate(events_of(case)[1:]):
             changes = {"department": t.department} if number == 0 else {}
+            if event.action == "receive" and t.promised_at is not None:
+                changes["promised_at"] = t.promised_at
             step = Transition(event.action, DossierStatus(event.to_status), details=event.details, changes=changes)
             database.transition(t.code, lambda record, step=step: step, "test", at=event.at, ledger=ledger)

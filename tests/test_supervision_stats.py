@@ -15,8 +15,8 @@ from sohoa.lifecycle.ledger import ledger, stats_entry
 from sohoa.services.db.stats_schema import dossier_stats
 from sohoa.supervision.indicators import Dimension, StatsQuery, stats_report
 from sohoa.supervision.periods import Period
-from sohoa.supervision.stats import FIGURES, dossiers_behind, reference_table, stats_table, table_csv, table_json
-from sohoa.supervision.violations_service import list_violations, sweep
+from sohoa.supervision.stats import FIGURES, dossiers_behind, reference_table, stats_table, sweep, table_csv, table_json
+from sohoa.supervision.violations_service import list_violations
 from tests.supervision_month import AGENCY, AS_OF, MONTH, at, codes, record_month
 from tests.test_db import db, empty_db, pg_database, pg_user, url  # noqa: F401 - the fixtures of both backends
 

@@ -57,13 +57,16 @@ class Permission(StrEnum):
     and hand in its signed result or apology letter; list a department's queue."""
     RETRY = "retry"
     """Run again the digitization of a dossier that failed (an operator's step; admin only)."""
+    SUPERVISE = "supervise"
+    """Read the 766 indicators, the violations and the dossiers behind them, and export dossiers for the portal."""
 
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.INTAKE: frozenset({Permission.UPLOAD, Permission.READ_STATUS}),
     Role.SPECIALIST: frozenset({Permission.SEARCH, Permission.READ_STATUS, Permission.READ_REPORT, Permission.LIST_FILES,
                                 Permission.DOWNLOAD, Permission.PROCESS}),
-    Role.AUDITOR: frozenset({Permission.READ_STATUS, Permission.LIST_FILES, Permission.VERIFY, Permission.READ_ACCESS_LOG}),
+    Role.AUDITOR: frozenset({Permission.READ_STATUS, Permission.LIST_FILES, Permission.VERIFY, Permission.READ_ACCESS_LOG,
+                             Permission.SUPERVISE}),
     Role.ADMIN: frozenset(Permission),
 }
 """The permissions of each role."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sohoa.lifecycle.ledger import ledger
 from sohoa.services.access import logged_access
 from sohoa.services.db import Database
 from sohoa.services.db.reuse import ReuseDecisionRecord
@@ -76,6 +77,7 @@ def decide_reuse(database: Database, code: str, position: int, actor: str, confi
     """A person confirms (the component records state 2 or 3) or declines the proposal for component `position`."""
     with logged_access(database, code, actor, "reuse-confirm" if confirm else "reuse-decline") as outcome:
         decision = database.decide_reuse(code, position, actor, confirm)
+        database.refresh_ledger(code, ledger)  # the reuse rate counts the confirmed state from now on
         outcome.ok = f"ok: component {position} {decision.decision}, state {decision.state}"
     return decision
 

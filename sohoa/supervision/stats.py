@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from sohoa.errors import InvalidQuery
+from sohoa.lifecycle.ledger import ledger
 from sohoa.lifecycle.violations import Rule
 from sohoa.services.db import Database
 from sohoa.services.db.stats import INDICATOR_WINDOWS, StatsFilter
@@ -76,8 +77,23 @@ def filter_of(query: StatsQuery) -> StatsFilter:
                        channel=query.channel)
 
 
+def sweep(database: Database, as_of: datetime, actor: str, where: StatsFilter = StatsFilter()) -> int:
+    """Flag the open dossiers (of `where`) late at `as_of` that no event has flagged yet — a promised date passing
+    while nobody touches the dossier; how many were."""
+    count, after = 0, ""
+    while codes := database.overdue_unflagged(as_of, where, after):
+        for code in codes:
+            database.refresh_ledger(code, ledger, as_of)
+        count, after = count + len(codes), codes[-1]
+    if count:
+        database.record_event(actor=actor, action="violations-sweep", outcome=f"{count} dossier(s) flagged late")
+    return count
+
+
 def stats_table(database: Database, query: StatsQuery, as_of: datetime, actor: str) -> StatsTable:
-    """The indicators of `query` judged at `as_of`, from SQL aggregates; logged."""
+    """The indicators of `query` judged at `as_of`, from SQL aggregates (after a :func:`sweep` of its dossiers, so
+    the violations are those that happened by then); logged."""
+    sweep(database, as_of, actor, filter_of(query))
     lines: list[StatsLine] = []
     group = query.group_by.value if query.group_by is not None else None
     for bucket in report_buckets(query):
@@ -170,5 +186,5 @@ def table_csv(table: StatsTable) -> str:
 
 
 __all__ = ["FIGURES", "MAX_LISTED", "RATE_OF", "VIOLATION_FIGURES", "StatsLine", "StatsTable", "describe",
-           "dossiers_behind", "filter_of", "reference_table", "report_buckets", "stats_table", "table_csv",
+           "dossiers_behind", "filter_of", "reference_table", "report_buckets", "stats_table", "sweep", "table_csv",
            "table_json"]

@@ -1,7 +1,7 @@
 """Violations as recorded: flagged in the transaction of the event that made them (:mod:`sohoa.lifecycle.ledger`),
 and by a sweep for the one kind no event shows — a promised date passing while nobody touches the dossier.
-Listing sweeps first, so what is listed is what has happened by now. Every listing is logged, and each
-dossier listed as an access to it.
+Listing sweeps first (:func:`sohoa.supervision.stats.sweep`), so what is listed is what has happened by now.
+Every listing is logged, and each dossier listed as an access to it.
 """
 
 from __future__ import annotations
@@ -12,22 +12,8 @@ from sohoa.lifecycle.ledger import ledger
 from sohoa.services.db import Database
 from sohoa.services.db.stats import ViolationRecord
 from sohoa.supervision.indicators import StatsQuery
-from sohoa.supervision.stats import MAX_LISTED, VIOLATION_FIGURES, describe, filter_of, report_buckets
+from sohoa.supervision.stats import MAX_LISTED, VIOLATION_FIGURES, describe, filter_of, report_buckets, sweep
 from sohoa.errors import InvalidQuery
-
-
-def sweep(database: Database, as_of: datetime, actor: str) -> int:
-    """Flag the open dossiers late at `as_of` that no event has flagged yet; how many were."""
-    count = 0
-    while codes := database.overdue_unflagged(as_of):
-        for code in codes:
-            database.refresh_ledger(code, ledger, as_of)
-        count += len(codes)
-        if len(codes) < 1000:
-            break
-    if count:
-        database.record_event(actor=actor, action="violations-sweep", outcome=f"{count} dossier(s) flagged late")
-    return count
 
 
 def rebuild(database: Database, actor: str) -> int:
@@ -49,7 +35,7 @@ def list_violations(database: Database, query: StatsQuery, actor: str, rule: str
     if not 1 <= limit <= MAX_LISTED or offset < 0:
         raise InvalidQuery(f"limit must be 1 to {MAX_LISTED} and offset at least 0")
     if sweep_first:
-        sweep(database, as_of or database.now(), actor)
+        sweep(database, as_of or database.now(), actor, filter_of(query))
     periods = report_buckets(query)
     found = database.violation_records(filter_of(query), periods[0].start, periods[-1].end, rule, limit, offset)
     database.record_event(actor=actor, action="violations",
@@ -59,4 +45,4 @@ def list_violations(database: Database, query: StatsQuery, actor: str, rule: str
     return found
 
 
-__all__ = ["list_violations", "rebuild", "sweep"]
+__all__ = ["list_violations", "rebuild"]

@@ -31,6 +31,7 @@ from sohoa.archive import IntegrityError, ObjectMissing, StorageError
 from sohoa.services.config import Config
 from sohoa.errors import InputRejected, InvalidQuery, SohoaError
 from sohoa.edges.api.lifecycle import install_lifecycle_routes, lifecycle_fields
+from sohoa.edges.api.stats import stats_router
 from sohoa.edges.api.work import hand_to_queue, install_work_routes
 from sohoa.edges.workers.settings import WorkerSettings
 from sohoa.lifecycle.reception import accept_upload
@@ -156,6 +157,7 @@ def create_app(runtime: Runtime | None = None, queue=None, worker_settings: Work
     _install_service_routes(app, runtime_dep, caller, get_trust)
     install_lifecycle_routes(app, runtime_dep, get_queue, caller, _save_upload, worker_settings)
     install_work_routes(app, runtime_dep, get_queue, caller, worker_settings)
+    app.include_router(stats_router(runtime_dep, caller))
     return app
 
 

@@ -18,6 +18,7 @@ from sohoa.edges.cli.audit import audit_app
 from sohoa.edges.cli.catalog import catalog_app
 from sohoa.edges.cli.console import err, out, progress_bar as _progress, spinner as _status, user as _user
 from sohoa.edges.cli.lifecycle import LIFECYCLE_COMMANDS
+from sohoa.edges.cli.stats import STATS_COMMANDS
 from sohoa.edges.cli.users import users_app
 from sohoa.services.config import Config
 
@@ -29,7 +30,7 @@ app.add_typer(catalog_app, name="catalog")
 app.add_typer(archive_app, name="archive")
 app.add_typer(audit_app, name="audit")
 app.add_typer(users_app, name="users")
-for command in LIFECYCLE_COMMANDS:
+for command in LIFECYCLE_COMMANDS + STATS_COMMANDS:
     app.command()(command)
 
 EX_UNAVAILABLE = 69

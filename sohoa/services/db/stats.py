@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, String, and_, case, cast, delete, func, insert, or_, select
+from sqlalchemy import Connection, Select, String, and_, case, cast, delete, func, insert, or_, select
 
 from sohoa.services.db.stats_schema import dossier_stats, violations
 
@@ -159,6 +159,30 @@ def window_condition(window: str, start: datetime, end: datetime, as_of: datetim
                 or_(_s.late_after < cut, _s.second_request_at <= cut))
 
 
+def window_query(where: StatsFilter, window: str, start: datetime, end: datetime, as_of: datetime,
+                 group: str | None) -> Select:
+    """One aggregate query: the count of the window and of each indicator of it (``grp`` when grouped)."""
+    grouped = group_expression(group)
+    whole = next(name for name, (w, condition) in INDICATOR_WINDOWS.items() if w == window and condition is None)
+    names = [name for name, (w, condition) in INDICATOR_WINDOWS.items() if w == window and condition is not None]
+    columns = [func.count().label(whole)]
+    columns += [func.sum(case((INDICATOR_WINDOWS[name][1], 1), else_=0)).label(name) for name in names]
+    if window == "received":
+        columns += [func.sum(_s.components_reused).label("components_reused_sum"),
+                    func.sum(_s.components_digitized).label("components_digitized_sum")]
+    query = select(*columns).where(window_condition(window, start, end, as_of), *where.conditions())
+    return query if grouped is None else query.add_columns(grouped.label("grp")).group_by(grouped)
+
+
+def violation_query(where: StatsFilter, start: datetime, end: datetime, as_of: datetime, group: str | None) -> Select:
+    """The count of violations per rule (and group value) that happened in ``[start, end)`` by `as_of`."""
+    grouped = group_expression(group)
+    columns = [violations.c.rule, func.count()] + ([grouped] if grouped is not None else [])
+    return (select(*columns).select_from(violations.join(dossier_stats, _s.dossier_code == violations.c.dossier_code))
+            .where(violations.c.at >= start, violations.c.at < end, violations.c.at <= as_of, *where.conditions())
+            .group_by(violations.c.rule, *([grouped] if grouped is not None else [])))
+
+
 def entry_values(entry: StatsEntry) -> dict[str, Any]:
     """The row of an entry."""
     return dict(entry.__dict__)
@@ -199,19 +223,9 @@ class StatsMixin:
 
     def _window_counts(self, connection: Connection, where: StatsFilter, window: str, start: datetime, end: datetime,
                        as_of: datetime, group: str | None) -> dict[str | None, dict[str, int]]:
-        grouped = group_expression(group)
-        names = [name for name, (w, condition) in INDICATOR_WINDOWS.items() if w == window and condition is not None]
         whole = next(name for name, (w, condition) in INDICATOR_WINDOWS.items() if w == window and condition is None)
-        columns = [func.count().label(whole)]
-        columns += [func.sum(case((INDICATOR_WINDOWS[name][1], 1), else_=0)).label(name) for name in names]
-        if window == "received":
-            columns += [func.sum(_s.components_reused).label("components_reused_sum"),
-                        func.sum(_s.components_digitized).label("components_digitized_sum")]
-        query = select(*columns).where(window_condition(window, start, end, as_of), *where.conditions())
-        if grouped is not None:
-            query = query.add_columns(grouped.label("grp")).group_by(grouped)
         result: dict[str | None, dict[str, int]] = {}
-        for row in connection.execute(query):
+        for row in connection.execute(window_query(where, window, start, end, as_of, group)):
             values = row._asdict()
             key = values.pop("grp", None)
             result[key] = {name: int(value or 0) for name, value in values.items()}
@@ -219,12 +233,8 @@ class StatsMixin:
 
     def _violation_counts(self, connection: Connection, where: StatsFilter, start: datetime, end: datetime,
                           as_of: datetime, group: str | None) -> list[tuple[str | None, str, int]]:
-        grouped = group_expression(group)
-        columns = [violations.c.rule, func.count()] + ([grouped] if grouped is not None else [])
-        query = (select(*columns).select_from(violations.join(dossier_stats, _s.dossier_code == violations.c.dossier_code))
-                 .where(violations.c.at >= start, violations.c.at < end, violations.c.at <= as_of, *where.conditions())
-                 .group_by(violations.c.rule, *([grouped] if grouped is not None else [])))
-        return [(row[2] if grouped is not None else None, row[0], int(row[1])) for row in connection.execute(query)]
+        rows = connection.execute(violation_query(where, start, end, as_of, group))
+        return [(row[2] if group is not None else None, row[0], int(row[1])) for row in rows]
 
     def stats_codes(self, where: StatsFilter, indicator: str, start: datetime, end: datetime, as_of: datetime,
                     group: str | None = None, group_value: str | None = None, limit: int = 100,
@@ -260,12 +270,15 @@ class StatsMixin:
             return [ViolationRecord(dossier_code=row.dossier_code, rule=row.rule, at=row.at, evidence=dict(row.evidence),
                                     flagged_at=row.flagged_at) for row in connection.execute(query)]
 
-    def overdue_unflagged(self, as_of: datetime, limit: int = 1000) -> list[str]:
-        """Open dossiers late at `as_of` with no recorded ``late_processing`` violation yet (a deadline that passed
-        with no event to record it)."""
+    def overdue_unflagged(self, as_of: datetime, where: StatsFilter = StatsFilter(), after: str = "",
+                          limit: int = 1000) -> list[str]:
+        """Codes after `after` of open dossiers (of `where`) past their moved deadline at `as_of` with no recorded
+        ``late_processing`` violation yet (a deadline that passed with no event to record it), in order."""
         flagged = select(violations.c.dossier_code).where(violations.c.dossier_code == _s.dossier_code,
                                                           violations.c.rule == "late_processing")
-        query = (select(_s.dossier_code).where(window_condition("overdue", as_of, as_of, as_of), ~flagged.exists())
+        query = (select(_s.dossier_code)
+                 .where(_s.overdue_from.is_not(None), _s.open_until > as_of, _s.late_after < as_of,
+                        _s.dossier_code > after, ~flagged.exists(), *where.conditions())
                  .order_by(_s.dossier_code).limit(limit))
         with self._read("find overdue dossiers") as connection:
             return [row[0] for row in connection.execute(query)]
@@ -280,4 +293,4 @@ class StatsMixin:
 
 
 __all__ = ["GROUP_COLUMNS", "INDICATOR_WINDOWS", "OPEN", "StatsEntry", "StatsFilter", "StatsMixin", "ViolationEntry",
-           "ViolationRecord", "entry_values", "group_expression", "window_condition"]
+           "ViolationRecord", "entry_values", "group_expression", "violation_query", "window_condition", "window_query"]
