@@ -94,6 +94,7 @@ class _Cues:
     title_scores: dict[str, float]
     title: str
     decisive: TitleMatch | None = None
+    certification_only: bool = False
 
 
 def classify_pages(pages: tuple[PageText, ...], variant: Variant, known_types: dict[str, DocumentType],
@@ -221,7 +222,15 @@ def _cues(text: str, known_types: dict[str, DocumentType]) -> _Cues:
             numbering = (k, n)
     scores, decisive = title_matches(text, known_types)
     return _Cues(motto=_has_motto(lines[:8]), page_number=numbering, title_scores=scores, title=_title_line(text),
-                 decisive=decisive)
+                 decisive=decisive, certification_only=_certification_only(lines))
+
+
+_CERTIFICATION = ("chung thuc ban sao", "sao y ban chinh", "ban sao dung voi ban chinh")
+
+
+def _certification_only(lines: list[str]) -> bool:
+    """A short page that holds only a copy's certification stamp (it spilled over from the copy before it)."""
+    return len(lines) <= 8 and any(mark in line for line in lines[:3] for mark in _CERTIFICATION)
 
 
 def _has_motto(head: list[str]) -> bool:
@@ -308,6 +317,8 @@ def _starts_document(cues: _Cues, has_title: bool, probs: dict[str, float], p_fi
                      previous: PageAssignment | None) -> bool:
     if previous is None:
         return True
+    if cues.certification_only:
+        return False
     if cues.page_number is not None and cues.page_number[0] > 1 and not (has_title and cues.motto):
         return False
     if cues.page_number is not None and cues.page_number[0] == 1:

@@ -6,8 +6,9 @@ Two ways a heading matches a catalogue title phrase:
   normalised by `normalise_heading` (Unicode NFC, case folded, Ð read as Đ, punctuation and runs of
   whitespace collapsed; diacritics kept). Any case counts ("Đơn đề nghị cấp Giấy phép bán lẻ rượu" as
   well as capitals), but only among the first `EXACT_HEAD_LINES` lines, where a title stands;
-* **fuzzy**: on lines printed mostly in capitals, the diacritic-folded phrase matched with difflib
-  (tolerates OCR errors: lost accents, confused glyphs).
+* **fuzzy**: the diacritic-folded phrase matched with difflib (tolerates OCR errors: lost accents, confused
+  glyphs) on lines printed mostly in capitals (where a title may also stand inside a longer line), and on
+  the first `EXACT_HEAD_LINES` lines in any case (the whole line must match).
 
 A match scoring at least `DECISIVE_RATIO` is *decisive*: the classifier takes it unless the page's content
 clearly contradicts it (see `sohoa.classification.rules`).
@@ -81,8 +82,12 @@ def title_matches(text: str, known_types: dict[str, DocumentType]) -> tuple[dict
     the application, not the permit it names.
     """
     raw = [line for line in text.splitlines() if line.strip()][:HEAD_LINES]
-    exact_lines = _candidates([(i, normalise_heading(line)) for i, line in enumerate(raw[:EXACT_HEAD_LINES])])
-    capitals = _candidates([(i, fold_diacritics(line)) for i, line in enumerate(raw) if mostly_capitals(line)])
+    exact_lines = [(i, c) for i, c, _ in _candidates([(i, normalise_heading(line), False)
+                                                       for i, line in enumerate(raw[:EXACT_HEAD_LINES])])]
+    # Fuzzy: lines in capitals anywhere in the head, lines in any case near the top (a title printed in
+    # capitals and sentence case over two lines too); containment only where every line is in capitals.
+    fuzzy = _candidates([(i, fold_diacritics(line), mostly_capitals(line)) for i, line in enumerate(raw)
+                         if i < EXACT_HEAD_LINES or mostly_capitals(line)])
     scores: dict[str, float] = {}
     found: list[TitleMatch] = []
     for doc in known_types.values():
@@ -93,8 +98,8 @@ def title_matches(text: str, known_types: dict[str, DocumentType]) -> tuple[dict
                 if candidate == normal:
                     found.append(TitleMatch(doc.id, 1.0, True, index, phrase))
                     best = 1.0
-            for index, candidate in capitals:
-                ratio = _ratio(folded, candidate)
+            for index, candidate, contain in fuzzy:
+                ratio = _ratio(folded, candidate, contain)
                 if ratio >= RIVAL_RATIO:
                     found.append(TitleMatch(doc.id, ratio, False, index, phrase))
                 best = max(best, ratio)
@@ -110,8 +115,9 @@ def _decisive(found: list[TitleMatch]) -> TitleMatch | None:
     best = max((m for m in decisive if m.line == first_line), key=lambda m: (round(m.ratio, 3), m.exact, len(m.phrase)))
     # A longer phrase matched nearly as well around the same lines is the real title, and the short one a part of it
     # ("GIẤY PHÉP BÁN LẺ …" inside "ĐƠN ĐỀ NGHỊ CẤP SỬA ĐỔI, BỔ SUNG GIẤY PHÉP BÁN LẺ …" split over lines).
-    rivals = [m for m in found if m.document_type != best.document_type and len(m.phrase) > len(best.phrase)
-              and m.ratio >= best.ratio - 0.1 and abs(m.line - best.line) <= 2]
+    part = _phrase_forms(best.phrase)[1]
+    rivals = [m for m in found if m.document_type != best.document_type and part in _phrase_forms(m.phrase)[1]
+              and len(m.phrase) > len(best.phrase) and m.ratio >= best.ratio - 0.1 and abs(m.line - best.line) <= 2]
     strong = [m for m in rivals if m.ratio >= DECISIVE_RATIO]
     if rivals and not strong:
         return None
@@ -125,15 +131,17 @@ def _decisive(found: list[TitleMatch]) -> TitleMatch | None:
     return None if close else best
 
 
-def _candidates(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """Single lines, and two or three adjacent lines joined (titles printed over several lines)."""
-    pairs = [(a[0], f"{a[1]} {b[1]}") for a, b in zip(lines, lines[1:]) if b[0] == a[0] + 1]
-    triples = [(a[0], f"{a[1]} {b[1]} {c[1]}") for a, b, c in zip(lines, lines[1:], lines[2:]) if c[0] == a[0] + 2]
+def _candidates(lines: list[tuple[int, str, bool]]) -> list[tuple[int, str, bool]]:
+    """Single lines, and two or three adjacent lines joined (titles printed over several lines);
+    the flag: every line of the candidate is in capitals."""
+    pairs = [(a[0], f"{a[1]} {b[1]}", a[2] and b[2]) for a, b in zip(lines, lines[1:]) if b[0] == a[0] + 1]
+    triples = [(a[0], f"{a[1]} {b[1]} {c[1]}", a[2] and b[2] and c[2])
+               for a, b, c in zip(lines, lines[1:], lines[2:]) if c[0] == a[0] + 2]
     return [item for item in lines + pairs + triples if item[1]]
 
 
-def _ratio(phrase: str, candidate: str) -> float:
-    if phrase in candidate:
+def _ratio(phrase: str, candidate: str, contain: bool = True) -> float:
+    if contain and phrase in candidate:
         # The title must dominate its line: "hop dong" inside a sentence is not a contract's title.
         return 1.0 if len(candidate) <= len(phrase) * 1.6 else MIN_RATIO
     if abs(len(candidate) - len(phrase)) > max(6, len(phrase) // 4):

@@ -3,6 +3,7 @@
     sohoa-lab corpus generate DIR   synthetic scanned dossiers with ground truth
     sohoa-lab eval DIR              the pipeline scored on a generated corpus
     sohoa-lab train                 the page model trained into the model cache
+    sohoa-lab eval-families         leave-one-family-out: trained on one template family, scored on the other
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ import typer
 from rich.console import Console
 
 from sohoa.tools.evaluation.cli import corpus_app, eval_command
+from sohoa.tools.evaluation.families_cli import eval_families_command
 
 app = typer.Typer(help="Tools beside sohoa: the synthetic corpus, the evaluation and the page-model training.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(corpus_app, name="corpus")
 app.command("eval")(eval_command)
+app.command("eval-families")(eval_families_command)
 
 
 @app.command()

@@ -26,6 +26,7 @@ class ScanOptions:
     lighting: float = 0.04  # depth of uneven illumination (0: flat)
     shuffle_probability: float = 0.0  # per dossier: papers not in checklist order
     tiff_multipage: bool = False  # multi-page documents as one multi-page TIFF (JPEG-compressed)
+    family: str = "a"  # template family: "a" the first templates (docs_*.py), "b" the second (family_b.py)
 
     def __post_init__(self) -> None:
         problems = []
@@ -41,11 +42,17 @@ class ScanOptions:
             problems.append("noise, blur must be >= 0 and lighting in [0, 1)")
         if self.jpeg_quality is not None and not 1 <= self.jpeg_quality <= 95:
             problems.append(f"jpeg_quality={self.jpeg_quality} (expected 1..95 or None)")
+        if self.family not in ("a", "b"):
+            problems.append(f"family={self.family!r} (expected 'a' or 'b')")
         if problems:
             raise ValueError("invalid ScanOptions: " + "; ".join(problems))
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        """The options as recorded in truth.json (the default family is left out, as before it existed)."""
+        values = asdict(self)
+        if values["family"] == "a":
+            del values["family"]
+        return values
 
 
 class PageTruth(FrozenModel):

@@ -14,6 +14,7 @@ from sohoa.catalog import Component, Procedure
 from sohoa.tools.corpus.blocks import DocumentSpec
 from sohoa.tools.corpus.content import UNEXPECTED, build_document
 from sohoa.tools.corpus.context import DossierContext
+from sohoa.tools.corpus.family_b import UNEXPECTED_B, build_document_b
 from sohoa.tools.corpus.fonts import FontBook, RenderSettings
 from sohoa.tools.corpus.layout import Composer, PageGeometry, PageLayout
 from sohoa.tools.corpus.models import ScanOptions
@@ -74,15 +75,17 @@ def plan_dossier(procedure: Procedure, variant_id: str | None, seed: int, option
     ctx = DossierContext.create(rng, procedure, _applicant_kind(rng, variant.components))
     chosen, missing = _choose_components(rng, variant.components, options)
     papers: list[tuple[Component | None, str]] = [(c, _choose_type(rng, c, ctx.applicant.kind)) for c in chosen]
+    strays = UNEXPECTED_B if options.family == "b" else UNEXPECTED
     if rng.random() < options.unexpected_probability:
-        papers.insert(rng.randint(0, len(papers)), (None, rng.choice(sorted(UNEXPECTED))))
+        papers.insert(rng.randint(0, len(papers)), (None, rng.choice(sorted(strays))))
     if len(papers) > 1 and rng.random() < options.shuffle_probability:
         rng.shuffle(papers)
     fonts = FontBook(render or RenderSettings(), options.dpi)
     documents = []
     for index, (component, type_id) in enumerate(papers):
         doc_type = _document_type(component, type_id)
-        spec = build_document(ctx, doc_type, component)
+        build = build_document_b if options.family == "b" else build_document
+        spec = build(ctx, doc_type, component)
         geometry = PageGeometry(left_mm=rng.uniform(28, 32), right_mm=rng.uniform(16, 20), top_mm=rng.uniform(18, 23))
         pages = Composer(fonts, geometry, rng.randint(0, 2**31)).layout(spec.blocks)
         documents.append(PlannedDocument(index, spec, component.position if component else None, tuple(pages)))
@@ -120,7 +123,7 @@ def _choose_type(rng: random.Random, component: Component, applicant_kind: str) 
 
 def _document_type(component: Component | None, type_id: str):
     if component is None:
-        return UNEXPECTED[type_id]
+        return UNEXPECTED.get(type_id) or UNEXPECTED_B[type_id]
     return next(d for d in component.document_types if d.id == type_id)
 
 

@@ -33,6 +33,7 @@ class Figures:
     unexpected_documents: int = 0
     unexpected_found: int = 0
     high_confidence_complete_while_missing: int = 0
+    complete_while_missing: int = 0
     review_pages: int = 0
     needs_review_dossiers: int = 0
     high_confidence_dossiers: int = 0
@@ -70,14 +71,15 @@ def trained_model(catalog: Catalog):
 
 
 def score_dossier(truth: DossierTruth, texts: list[str], catalog: Catalog, figures: Figures, name: str = "",
-                  separators: list | None = None) -> None:
-    """Classify one dossier's page texts and add it to `figures`."""
+                  separators: list | None = None, model=None) -> list:
+    """Classify one dossier's page texts with `model` (default: the cached page model), add it to `figures`;
+    the page assignments."""
     from sohoa.classification.rules import PageText, checklist_verdict, classify_pages
 
     variant = catalog.get(truth.procedure_code).variant(truth.variant)
     pages = tuple(PageText(text=t, blank=p.blank, separator=(separators[i] if separators else None))
                   for i, (t, p) in enumerate(zip(texts, truth.pages, strict=True)))
-    assignments = classify_pages(pages, variant, catalog.document_types(), trained_model(catalog))
+    assignments = classify_pages(pages, variant, catalog.document_types(), model or trained_model(catalog))
     verdict = checklist_verdict(assignments, variant)
     figures.dossiers += 1
     for index, (page, assignment) in enumerate(zip(truth.pages, assignments, strict=True)):
@@ -101,11 +103,13 @@ def score_dossier(truth: DossierTruth, texts: list[str], catalog: Catalog, figur
     figures.high_confidence_dossiers += verdict.high_confidence
     if truth_missing and verdict.complete and verdict.high_confidence:
         figures.high_confidence_complete_while_missing += 1
+    figures.complete_while_missing += bool(truth_missing) and verdict.decision == "complete"
     stray_papers = ([i for i, p in enumerate(truth.pages) if p.document_index == d.document_index and not p.blank]
                     for d in truth.documents if d.component_position is None)
     unexpected = unexpected_count(stray_papers, (document.pages for document in verdict.unexpected))
     figures.unexpected_documents += unexpected.truth
     figures.unexpected_found += unexpected.found
+    return list(assignments)
 
 
 def evaluate(count: int, seed: int, level: NoiseLevel | None, catalog: Catalog | None = None,

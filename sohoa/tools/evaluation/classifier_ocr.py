@@ -26,14 +26,14 @@ from sohoa.tools.corpus import generate_dossier
 from sohoa.ocr.text import normalize_vietnamese
 
 
-def ocr_image(path: Path, frame: int, rotation: int, work: Path) -> str:
+def ocr_image(path: Path, frame: int, rotation: int, work: Path, dpi: int = 300) -> str:
     with Image.open(path) as image:
         image.seek(frame)
         upright = image.convert("L").rotate(-rotation, expand=True) if rotation else image.convert("L")
         pgm = work / f"{path.stem}-{frame}.png"
         upright.save(pgm)
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
-    result = subprocess.run(["tesseract", str(pgm), "stdout", "-l", "vie", "--dpi", "300"], capture_output=True,
+    result = subprocess.run(["tesseract", str(pgm), "stdout", "-l", "vie", "--dpi", str(dpi)], capture_output=True,
                             text=True, env=env, check=True)
     return normalize_vietnamese(result.stdout)
 

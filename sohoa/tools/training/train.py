@@ -16,6 +16,7 @@ import numpy as np
 
 from sohoa.catalog import Catalog
 from sohoa.classification.model import OTHER, PageModel, first_features_text, model_key, model_path, page_features_text, read_model
+from sohoa.tools.corpus import ScanOptions
 from sohoa.tools.training.dataset import TRAIN_OPTIONS, corpus_truths
 from sohoa.tools.training.noise import HEAVY, LIGHT, MEDIUM, ocr_noise
 
@@ -31,12 +32,13 @@ def recipe() -> str:
     return f"generator {GENERATOR}, count {TRAIN_COUNT}, seed {TRAIN_SEED}"
 
 
-def training_texts(catalog: Catalog, count: int = TRAIN_COUNT, seed: int = TRAIN_SEED) -> tuple[list[str], list[str], list[int]]:
-    """(texts, type labels, first-page labels) of the train split, each page clean and with two noise levels."""
+def training_texts(catalog: Catalog, count: int = TRAIN_COUNT, seed: int = TRAIN_SEED,
+                   options: ScanOptions = TRAIN_OPTIONS) -> tuple[list[str], list[str], list[int]]:
+    """(texts, type labels, first-page labels) of the train split, each page clean and with three noise levels."""
     texts: list[str] = []
     types: list[str] = []
     firsts: list[int] = []
-    for dossier in corpus_truths(catalog, count, seed, TRAIN_OPTIONS, split="train"):
+    for dossier in corpus_truths(catalog, count, seed, options, split="train"):
         rng = random.Random(f"train-noise:{dossier.name}")
         for page in dossier.truth.pages:
             if page.blank:
@@ -49,13 +51,14 @@ def training_texts(catalog: Catalog, count: int = TRAIN_COUNT, seed: int = TRAIN
     return texts, types, firsts
 
 
-def train(catalog: Catalog, count: int = TRAIN_COUNT, seed: int = TRAIN_SEED) -> PageModel:
-    """Fit both heads (deterministic)."""
+def train(catalog: Catalog, count: int = TRAIN_COUNT, seed: int = TRAIN_SEED,
+          options: ScanOptions = TRAIN_OPTIONS) -> PageModel:
+    """Fit both heads (deterministic) on the train split of the corpus (`count`, `seed`, `options`)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
-    texts, types, firsts = training_texts(catalog, count, seed)
+    texts, types, firsts = training_texts(catalog, count, seed, options)
     type_pipeline = make_pipeline(
         TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2, max_features=60000, dtype=np.float32),
         LogisticRegression(C=20.0, max_iter=2000),
