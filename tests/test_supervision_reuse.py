@@ -57,11 +57,11 @@ def digitized(config_for, tmp_path_factory):
         record = receive_dossier(runtime, "2.000620", None)
         digitize_dossier(runtime, record, files, actor="test")
         codes.append(record.code)
-    return runtime, codes
+    return runtime, codes, again
 
 
 def test_a_certificate_rescanned_at_another_dpi_is_proposed_and_confirmed(digitized):
-    runtime, (first, again, _) = digitized
+    runtime, (first, again, _), _ = digitized
     report = runtime.database.get_dossier(again).report
     assert report["pages"][0]["dpi"] == pytest.approx(200, abs=1)
     proposals = propose_reuse(runtime.database, again, actor="test")
@@ -79,7 +79,7 @@ def test_a_certificate_rescanned_at_another_dpi_is_proposed_and_confirmed(digiti
 
 
 def test_another_enterprise_certificate_is_not_proposed(digitized):
-    runtime, (_, _, other) = digitized
+    runtime, (_, _, other), _ = digitized
     assert propose_reuse(runtime.database, other, actor="test") == ()
 
 
@@ -111,3 +111,30 @@ def test_a_result_is_reused_by_its_signed_digest_as_state_3():
     proposal = propose_result(_paper("D2", ""), "cd" * 32, [result])
     assert (proposal.earlier.dossier_code, proposal.state) == ("D1", DigitizationState.REUSED_RESULT)
     assert propose(_paper("D2", "2026-01-01"), [result]).state == DigitizationState.REUSED_RESULT
+
+
+def test_the_intake_path_proposes_and_a_specialist_confirms_through_the_api(digitized):
+    from fastapi.testclient import TestClient
+
+    from sohoa.edges.api.app import create_app
+    from sohoa.edges.workers.jobs import digitize_job, use_runtime
+    from sohoa.lifecycle.reception import accept_upload
+    from sohoa.services.access import Role, issue_token
+    from sohoa.services.db.stats_schema import dossier_stats
+
+    runtime, (first, again, _), rescan = digitized
+    record, order = accept_upload(runtime, "2.000620", None, (rescan,), actor="api:mot-cua")
+    use_runtime(runtime)
+    digitize_job(order.job_id)  # what the RQ worker runs: digitize, then propose
+    (proposed,) = runtime.database.reuse_decisions(record.code)
+    assert (proposed.position, proposed.decision) == (CERTIFICATE, "proposed")
+    assert proposed.earlier_dossier_code in (first, again)  # an earlier signed copy of the same certificate
+    token, digest = issue_token()
+    runtime.database.add_api_user("chuyen-vien-reuse", Role.SPECIALIST, digest)
+    client, auth = TestClient(create_app(runtime, object())), {"Authorization": f"Bearer {token}"}
+    assert client.post(f"/dossiers/{record.code}/reuse/1", json={"confirm": True}, headers=auth).status_code == 422
+    answer = client.post(f"/dossiers/{record.code}/reuse/{CERTIFICATE}", json={"confirm": True}, headers=auth)
+    assert (answer.status_code, answer.json()["state"]) == (200, 2), answer.text
+    with runtime.database._read("test") as connection:
+        row = connection.execute(dossier_stats.select().where(dossier_stats.c.dossier_code == record.code)).one()
+    assert row.components_reused == 1  # the reuse rate counts it from the confirmation on

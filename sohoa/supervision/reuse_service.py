@@ -8,13 +8,18 @@ the indicators count it and an auditor finds the original signature.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
+
+from sohoa.errors import SohoaError
 
 from sohoa.lifecycle.ledger import ledger
 from sohoa.services.access import logged_access
 from sohoa.services.db import Database
 from sohoa.services.db.reuse import ReuseDecisionRecord
 from sohoa.supervision.reuse import Paper, ReuseProposal, propose
+
+_log = logging.getLogger(__name__)
 
 
 def papers_of_report(code: str, report: dict[str, Any]) -> list[Paper]:
@@ -73,6 +78,16 @@ def propose_reuse(database: Database, code: str, actor: str) -> tuple[ReusePropo
     return tuple(proposals)
 
 
+def propose_after_digitization(database: Database, code: str, actor: str) -> tuple[ReuseProposal, ...]:
+    """What intake runs once a dossier is digitized: the proposals for it, none when they cannot be made (the
+    failure is logged with the dossier; digitization itself succeeded and stands)."""
+    try:
+        return propose_reuse(database, code, actor)
+    except SohoaError as error:
+        _log.warning("dossier %s: no reuse proposals: %s", code, error)
+        return ()
+
+
 def decide_reuse(database: Database, code: str, position: int, actor: str, confirm: bool) -> ReuseDecisionRecord:
     """A person confirms (the component records state 2 or 3) or declines the proposal for component `position`."""
     with logged_access(database, code, actor, "reuse-confirm" if confirm else "reuse-decline") as outcome:
@@ -82,4 +97,4 @@ def decide_reuse(database: Database, code: str, position: int, actor: str, confi
     return decision
 
 
-__all__ = ["decide_reuse", "index_pending", "papers_of_report", "propose_reuse"]
+__all__ = ["decide_reuse", "index_pending", "papers_of_report", "propose_after_digitization", "propose_reuse"]

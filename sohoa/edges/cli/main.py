@@ -84,6 +84,7 @@ def process(
     """Digitize one dossier in-process (no queue): intake → pages → PDF/A → checklist → signing → archive."""
     from sohoa.lifecycle.reception import digitize_dossier, receive_dossier
     from sohoa.services.runtime import build_runtime
+    from sohoa.supervision.reuse_service import propose_after_digitization
 
     config = Config.from_env()
     if jobs:
@@ -95,6 +96,9 @@ def process(
     record = receive_dossier(runtime, procedure, variant, actor=f"cli:{_user()}")
     with _progress(as_json) as progress:
         report = digitize_dossier(runtime, record, tuple(files), actor=f"cli:{_user()}", progress=progress)
+    for proposal in propose_after_digitization(runtime.database, record.code, f"cli:{_user()}"):
+        err.print(f"component {proposal.paper.position}: the same paper was digitized in {proposal.earlier.dossier_code}; "
+                  f"reuse its signed copy with `sohoa reuse {record.code} --confirm {proposal.paper.position}`")
     if out_dir is not None:
         _write_outputs(runtime, report, out_dir)
     if as_json:

@@ -19,6 +19,7 @@ from sohoa.lifecycle.orders import WorkOrder
 from sohoa.lifecycle.work import record_failure, run_work
 from sohoa.services.config import Config
 from sohoa.services.runtime import Runtime, build_runtime
+from sohoa.supervision.reuse_service import propose_after_digitization
 
 log = logging.getLogger(__name__)
 _runtime: Runtime | None = None
@@ -40,7 +41,10 @@ def current_runtime() -> Runtime:
 
 def digitize_job(job_id: str) -> dict:
     """Digitize the dossier of recorded job ``job_id``. Idempotent: keys are content hashes, a done job is skipped."""
-    return run_work(current_runtime(), job_id).summary()
+    outcome = run_work(current_runtime(), job_id)
+    if outcome.ran and outcome.state == "done":  # earlier signed copies of the same papers, for a person to confirm
+        propose_after_digitization(current_runtime().database, outcome.dossier_code, "worker")
+    return outcome.summary()
 
 
 def job_failed(job: Job, connection: Redis, exc_type: type, exc_value: BaseException, traceback: object) -> None:
