@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(tesseract-ocr tesseract-ocr-vie qpdf poppler-utils fonts-liberation2 fonts-croscore fonts-dejavu-core
-          redis-server postgresql postgresql-client softhsm2 openssl)
+          redis-server postgresql postgresql-client softhsm2 openssl chromium chromium-driver)
 [ "${1:-}" = "--bench" ] && packages+=(ghostscript)
 missing=()
 for package in "${packages[@]}"; do

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sohoa.services.access import logged_access
+from sohoa.services.lookup import LookupLink
 from sohoa.catalog import Catalog, CatalogLookupError
 from sohoa.services.db import VIETNAM_TIME, Database
 from sohoa.errors import SohoaError
@@ -35,17 +36,18 @@ class FrontDeskForm:
 
 
 def front_desk_form(database: Database, catalog: Catalog, code: str, applicant: Applicant, desk: DeskInfo,
-                    actor: str, confirmed: bool = False) -> FrontDeskForm:
+                    actor: str, confirmed: bool = False, lookup: LookupLink | None = None) -> FrontDeskForm:
     """Mẫu 01 or Mẫu 02 for dossier `code`; the applicant's name and enterprise code default to those read
-    from the dossier. Logged as ``form``, whatever comes of it."""
+    from the dossier. With `lookup`, Mẫu 01's QR code opens the public lookup and its check code is printed.
+    Logged as ``form``, whatever comes of it."""
     with logged_access(database, code, actor, "form") as outcome:
-        form = _form(database, catalog, code, applicant, desk, confirmed)
+        form = _form(database, catalog, code, applicant, desk, confirmed, lookup)
         outcome.ok = f"ok: {form.form}" + ("; needs_review confirmed by the caller" if confirmed else "")
     return form
 
 
 def _form(database: Database, catalog: Catalog, code: str, applicant: Applicant, desk: DeskInfo,
-          confirmed: bool) -> FrontDeskForm:
+          confirmed: bool, lookup: LookupLink | None) -> FrontDeskForm:
     record = database.get_dossier(code)
     if record.report is None:
         raise DossierNotReady(f"dossier {code}: not digitized yet (status {int(record.status)} "
@@ -67,7 +69,8 @@ def _form(database: Database, catalog: Catalog, code: str, applicant: Applicant,
     if verdict.complete:
         promised = record.promised_at.astimezone(VIETNAM_TIME).date() if record.promised_at else None
         return FrontDeskForm("mau-01", receipt_pdf(procedure, variant, verdict, code, applicant, received, desk,
-                                                   promised=promised))
+                                                   promised=promised,
+                                                   lookup=(lookup.url(code), lookup.check_code(code)) if lookup else None))
     return FrontDeskForm("mau-02", supplement_pdf(procedure, variant, verdict, code, applicant, received, desk))
 
 

@@ -63,12 +63,21 @@ def run_work(runtime: Runtime, job_id: str, actor: str = "worker",
     with tempfile.TemporaryDirectory(prefix=f"sohoa-in-{record.code}-") as directory:
         files = fetch_sources(runtime.engines.store, order_of(work).sources, Path(directory))
         try:
-            report = digitize_dossier(runtime, record, files, actor=actor, progress=progress)
+            report = digitize_dossier(runtime, record, files, actor=actor, progress=_recorded(database, record.code, progress))
         except InputRejected as error:
             database.fail_work(job_id, f"refused: {error}", final=True)
             return WorkOutcome(job_id, record.code, "failed", ran=True, error=str(error))
     database.finish_work(job_id)
     return WorkOutcome(job_id, record.code, "done", ran=True, report=report)
+
+
+def _recorded(database, code: str, progress: ProgressCallback) -> ProgressCallback:
+    """`progress`, with each step also recorded on the dossier (the front desk's page polls it)."""
+    def both(stage: str, done: int, total: int) -> None:
+        database.record_progress(code, stage, done, total)
+        progress(stage, done, total)
+
+    return both
 
 
 def record_failure(runtime: Runtime, job_id: str, reason: str, final: bool, actor: str = "worker") -> None:

@@ -193,15 +193,17 @@ def check_user_name(name: str) -> str:
     return name
 
 
-def authenticate(accounts: UserAccounts, token: str | None, where: str, dossier_code: str | None = None) -> Principal:
+def authenticate(accounts: UserAccounts, token: str | None, where: str, dossier_code: str | None = None,
+                 channel: str = "api") -> Principal:
     """The principal holding `token`; else the attempt is logged (never the token) and `NotAuthenticated` raised.
 
-    `where` names what was asked for (method and path); `dossier_code` files the refusal under that dossier.
+    `where` names what was asked for (method and path); `dossier_code` files the refusal under that dossier;
+    `channel` (``api`` or ``web``) is the first part of the actor logged.
     """
     found = accounts.find_api_user(token_digest(token)) if token else None
     if found is None:
         reason = "unknown or revoked token" if token else "no token"
-        accounts.record_event(actor="api:?", action="authenticate", outcome=f"refused: {reason} ({where})",
+        accounts.record_event(actor=f"{channel}:?", action="authenticate", outcome=f"refused: {reason} ({where})",
                               dossier_code=log_filing_code(dossier_code))
         raise NotAuthenticated(f"{reason}: send 'Authorization: Bearer <token>'; an administrator issues one "
                                "with `sohoa users add NAME --role ROLE`")
@@ -210,11 +212,12 @@ def authenticate(accounts: UserAccounts, token: str | None, where: str, dossier_
 
 
 def authorize(accounts: UserAccounts, principal: Principal, permission: Permission, where: str,
-              dossier_code: str | None = None) -> Principal:
-    """`principal` if their role holds `permission`; else the refusal is logged and `AccessDenied` raised."""
+              dossier_code: str | None = None, channel: str = "api") -> Principal:
+    """`principal` if their role holds `permission`; else the refusal is logged (actor ``<channel>:<name>``) and
+    `AccessDenied` raised."""
     if principal.may(permission):
         return principal
-    accounts.record_event(actor=f"api:{principal.name}", action=str(permission),
+    accounts.record_event(actor=f"{channel}:{principal.name}", action=str(permission),
                           outcome=f"denied: role {principal.role} ({where})", dossier_code=log_filing_code(dossier_code))
     raise AccessDenied(f"user {principal.name} (role {principal.role}) may not {permission}")
 

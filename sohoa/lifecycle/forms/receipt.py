@@ -52,13 +52,17 @@ def promised_date(received_at: dt.datetime, procedure: Procedure, holidays: Iter
 
 def receipt_pdf(procedure: Procedure, variant: Variant, verdict: ChecklistVerdict, dossier_code: str,
                 applicant: Applicant, received_at: dt.datetime, desk: DeskInfo = DeskInfo(),
-                holidays: Iterable[dt.date] = (), number: str = "", promised: dt.date | None = None) -> bytes:
+                holidays: Iterable[dt.date] = (), number: str = "", promised: dt.date | None = None,
+                lookup: tuple[str, str] | None = None) -> bytes:
     """Mẫu 01 for a complete dossier: the components received and the promised date of the result (`promised`,
-    the one the lifecycle stored on receipt; computed from `holidays` when not given)."""
+    the one the lifecycle stored on receipt; computed from `holidays` when not given). With `lookup` (the public
+    lookup address and the check code), the QR code holds that address and the check code is printed."""
     promised = promised or promised_date(received_at, procedure, holidays)
     canvas, buffer, w = _form_top(
         _FormTitle("MAU01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "Giay tiep nhan ho so va hen tra ket qua", "TNHS"),
-        procedure, dossier_code, applicant, desk, received_at, number)
+        procedure, dossier_code, applicant, desk, received_at, number, qr_payload=lookup[0] if lookup else None)
+    if lookup:
+        w.text(f"Mã kiểm tra (tra cứu tại {lookup[0].split('?')[0]}): {lookup[1]}", 12, BOLD, "center", space_after=2 * mm)
     w.text(f"{desk.desk.capitalize()} tiếp nhận hồ sơ của: {applicant.name}")
     if applicant.identifier:
         w.text(f"Mã số doanh nghiệp / số định danh: {applicant.identifier}")
@@ -142,11 +146,12 @@ class _FormTitle(NamedTuple):
 
 
 def _form_top(form: _FormTitle, procedure: Procedure, dossier_code: str, applicant: Applicant, desk: DeskInfo,
-              received_at: dt.datetime, number: str) -> tuple[object, object, Writer]:
-    """Canvas, QR code top-left, issuing-body header, title and dossier code: the top of every form."""
+              received_at: dt.datetime, number: str, qr_payload: str | None = None) -> tuple[object, object, Writer]:
+    """Canvas, QR code top-left (the form's mark, or `qr_payload`), issuing-body header, title and dossier code:
+    the top of every form."""
     canvas, buffer = new_canvas(form.title, desk.desk)
     mark = FormMark(form.code, procedure.code, dossier_code, applicant.identifier, form.ascii_title)
-    draw_qr(canvas, mark.payload())
+    draw_qr(canvas, qr_payload or mark.payload())
     y = header(canvas, (desk.organisation, desk.desk), number or f"{dossier_code}/{form.number_suffix}",
                _date_line(desk.place, received_at.date()), top=50 * mm)
     w = Writer(canvas, top=0)

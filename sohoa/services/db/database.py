@@ -36,6 +36,7 @@ from sohoa.services.db.rows import dossier_from_row as _dossier, not_found as _n
 from sohoa.services.db.reuse import ReuseMixin
 from sohoa.services.db.search import SearchMixin, page_text_rows
 from sohoa.services.db.users import UserAccountsMixin
+from sohoa.services.db.web import WebMixin
 from sohoa.services.db.work import WorkMixin
 from sohoa.services.db.schema import (
     CODE_LENGTH,
@@ -63,7 +64,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Database(AccessLogMixin, SearchMixin, UserAccountsMixin, ReuseMixin, LifecycleMixin, WorkMixin):
+class Database(AccessLogMixin, SearchMixin, UserAccountsMixin, ReuseMixin, LifecycleMixin, WorkMixin, WebMixin):
     """The catalogue database at ``url``: ``sqlite:///path`` (embedded) or ``postgresql+psycopg://...``.
 
     ``code_timezone`` is the zone whose calendar day goes into allocated dossier codes; ``clock``
