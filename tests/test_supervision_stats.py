@@ -18,7 +18,8 @@ from sohoa.supervision.periods import Period
 from sohoa.supervision.stats import FIGURES, dossiers_behind, reference_table, stats_table, sweep, table_csv, table_json
 from sohoa.supervision.violations_service import list_violations
 from tests.supervision_month import AGENCY, AS_OF, MONTH, at, codes, record_month
-from tests.test_db import db, empty_db, pg_database, pg_user, url  # noqa: F401 - the fixtures of both backends
+from sohoa.services.db import Database, default_sqlite_url
+from tests.test_db import _pg_schema_url, db, empty_db, pg_database, pg_user, url  # noqa: F401 - the fixtures of both backends
 
 NOVEMBER = StatsQuery(first=date(2026, 11, 1), last=date(2026, 11, 30), agency=AGENCY)
 KNOWN = {
@@ -31,11 +32,18 @@ KNOWN = {
 """The hand count of November for agency H56 (as in tests/test_supervision_indicators.py), violations included."""
 
 
-@pytest.fixture
-def month(db):  # noqa: F811 - the fixture of test_db
-    record_month(db)
-    sweep(db, AS_OF, "test")
-    return db
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def month(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """The month recorded once per backend for the module (the tests only read it, and log)."""
+    if request.param == "sqlite":
+        address = default_sqlite_url(tmp_path_factory.mktemp("month") / "data")
+    else:
+        address = _pg_schema_url(request.getfixturevalue("pg_user"), request.getfixturevalue("pg_database"))
+    with Database(address) as database:
+        database.upgrade()
+        record_month(database)
+        sweep(database, AS_OF, "test")
+        yield database
 
 
 def _recorded_timelines(database):

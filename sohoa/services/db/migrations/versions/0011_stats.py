@@ -1,5 +1,5 @@
 """Supervision (issue 16): one row of 766 facts per dossier, rewritten with each lifecycle event, and the
-violations each dossier stands accused of. Existing dossiers are filled in by ``sohoa stats rebuild``.
+violations each dossier stands accused of. Existing dossiers are filled in by ``sohoa stats --rebuild``.
 
 Revision ID: 0011
 Revises: 0010
