@@ -11,6 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sohoa.lifecycle.timeline import DossierTimeline, Outcome, deadline, outcome, overdue_at
+from sohoa.services.db.codes import VIETNAM_TIME
 
 
 class Rule(StrEnum):
@@ -38,7 +39,12 @@ class Violation:
     at: datetime
     """When it happened (the moment the rule was broken)."""
     evidence: dict[str, str] = field(default_factory=dict)
-    """What shows it, as text: dates in ISO 8601, titles of components, counts."""
+    """What shows it, as text: dates in ISO 8601 (Vietnam time), titles of components, counts."""
+
+
+def _iso(moment: datetime) -> str:
+    """A moment of the evidence: ISO 8601 in Vietnam time, whatever zone it was read in."""
+    return moment.astimezone(VIETNAM_TIME).isoformat()
 
 
 def violations(timeline: DossierTimeline, as_of: datetime) -> tuple[Violation, ...]:
@@ -65,7 +71,7 @@ def _outside_checklist(timeline: DossierTimeline) -> list[Violation]:
 def _repeated_supplements(timeline: DossierTimeline, as_of: datetime) -> list[Violation]:
     requests = [period.requested_at for period in timeline.supplements if period.requested_at <= as_of]
     return [Violation(Rule.REPEATED_SUPPLEMENT_REQUEST, timeline.code, moment,
-                      {"request": str(number), "requests": "; ".join(r.isoformat() for r in requests[:number])})
+                      {"request": str(number), "requests": "; ".join(_iso(r) for r in requests[:number])})
             for number, moment in enumerate(requests, start=1) if number > 1]
 
 
@@ -81,13 +87,13 @@ def _late_since(timeline: DossierTimeline, as_of: datetime) -> datetime | None:
 
 
 def _late(timeline: DossierTimeline, due: datetime, as_of: datetime) -> Violation:
-    evidence = {"deadline": due.isoformat()}
+    evidence = {"deadline": _iso(due)}
     if timeline.promised_at is not None:
-        evidence["promised_at"] = timeline.promised_at.isoformat()
+        evidence["promised_at"] = _iso(timeline.promised_at)
     if timeline.finished_at is not None and timeline.finished_at <= as_of:
-        evidence["finished_at"] = timeline.finished_at.isoformat()
+        evidence["finished_at"] = _iso(timeline.finished_at)
     else:
-        evidence["still_open_at"] = as_of.isoformat()
+        evidence["still_open_at"] = _iso(as_of)
     return Violation(Rule.LATE_PROCESSING, timeline.code, due, evidence)
 
 
@@ -110,9 +116,9 @@ def _without_apology(timeline: DossierTimeline, as_of: datetime) -> Violation | 
     returned = timeline.returned_at if timeline.returned_at is not None and timeline.returned_at <= as_of else None
     if apology is not None and (returned is None or apology <= returned):
         return None
-    evidence = {"late_since": late_at.isoformat(), "apology_at": apology.isoformat() if apology else "none"}
+    evidence = {"late_since": _iso(late_at), "apology_at": _iso(apology) if apology else "none"}
     if returned is not None:
-        evidence["returned_at"] = returned.isoformat()
+        evidence["returned_at"] = _iso(returned)
     return Violation(Rule.LATE_WITHOUT_APOLOGY, timeline.code, returned or late_at, evidence)
 
 

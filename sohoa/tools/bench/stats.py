@@ -99,8 +99,9 @@ def _events(steps: list[tuple[str, int, datetime, dict]]) -> list[RecordedEvent]
     return events
 
 
-def generate(count: int, seed: int = 2026) -> Iterator[tuple[tuple, list[tuple], tuple, list[tuple]]]:
-    """Per dossier: its ``dossiers`` row, ``dossier_events`` rows, ``dossier_stats`` row and ``violations`` rows."""
+def generate(count: int, seed: int = 2026) -> Iterator[tuple[list[tuple], ...]]:
+    """Per dossier: its ``dossiers`` row, ``dossier_events`` rows, ``dossier_stats`` row, ``violations`` rows and
+    ``dossier_components`` rows (in the order of :data:`COPIES`)."""
     rng, serials, span = random.Random(seed), {}, (LAST - FIRST).days + 1
     for _ in range(count):
         agency, day = rng.choice(AGENCIES), FIRST + timedelta(days=rng.randrange(span))
@@ -114,12 +115,14 @@ def generate(count: int, seed: int = 2026) -> Iterator[tuple[tuple, list[tuple],
         status = DossierStatus(events[-1].to_status)
         timeline = fold(DossierFacts(code, procedure, channel, status, received, components=states), events)
         entry = entry_values(stats_entry(timeline))
-        yield ((code, procedure, int(channel), int(status), received, received, events[-1].at, timeline.promised_at,
-                timeline.department),
+        yield ([(code, procedure, int(channel), int(status), received, received, events[-1].at, timeline.promised_at,
+                 timeline.department)],
                [(code, e.sequence, e.action, e.from_status, e.to_status, e.at, "bench", "", json.dumps(e.details))
                 for e in events],
-               tuple(entry[name] for name in STATS_COLUMNS),
-               [(code, v.rule.value, v.at, json.dumps(v.evidence), v.at) for v in violations(timeline, AS_OF)])
+               [tuple(entry[name] for name in STATS_COLUMNS)],
+               [(code, v.rule.value, v.at, json.dumps(v.evidence), v.at) for v in violations(timeline, AS_OF)],
+               [(code, position, f"Thành phần {position}", 1, int(state), received) for position, state in
+                enumerate(states, start=1)])
 
 
 COPIES = (
@@ -129,10 +132,11 @@ COPIES = (
     "FROM STDIN",
     f"COPY dossier_stats ({', '.join(STATS_COLUMNS)}) FROM STDIN",
     "COPY violations (dossier_code, rule, at, evidence, flagged_at) FROM STDIN",
+    "COPY dossier_components (dossier_code, position, name, required, state, updated_at) FROM STDIN",
 )
 
 
-LOADED_TABLES = ("dossier_events", "dossier_stats", "violations")
+LOADED_TABLES = ("dossier_events", "dossier_stats", "violations", "dossier_components")
 """Tables whose secondary indexes and foreign keys are dropped for the load and built again after it."""
 
 
@@ -157,16 +161,14 @@ def set_aside(connection: psycopg.Connection) -> list[str]:
 def load(url: str, count: int) -> dict[str, float]:
     """COPY `count` generated dossiers into the database at `url` (indexes and foreign keys built after); counts
     and seconds."""
-    started, rows = time.perf_counter(), [0, 0, 0, 0]
-    batches: list[list] = [[], [], [], []]
+    started, rows = time.perf_counter(), [0] * len(COPIES)
+    batches: list[list] = [[] for _ in COPIES]
     with psycopg.connect(url) as connection:
         connection.execute("SET synchronous_commit = off")
         rebuild = set_aside(connection)
-        for number, (dossier, events, entry, found) in enumerate(generate(count), start=1):
-            batches[0].append(dossier)
-            batches[1].extend(events)
-            batches[2].append(entry)
-            batches[3].extend(found)
+        for number, parts in enumerate(generate(count), start=1):
+            for batch, part in zip(batches, parts, strict=True):
+                batch.extend(part)
             if number % CHUNK == 0 or number == count:
                 for index, statement in enumerate(COPIES):
                     with connection.cursor().copy(statement) as copy:
@@ -174,7 +176,7 @@ def load(url: str, count: int) -> dict[str, float]:
                             copy.write_row(row)
                     rows[index] += len(batches[index])
                 connection.commit()
-                batches = [[], [], [], []]
+                batches = [[] for _ in COPIES]
                 print(f"  {number:>9,} dossiers loaded ({time.perf_counter() - started:.0f} s)", flush=True)
         connection.execute("SET maintenance_work_mem = '256MB'")
         for statement in rebuild:
