@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 SAMPLE  = samples/2.000620
 DEMO_OUT ?= demo-out
 
-.PHONY: setup system venv model demo test bench bench-lifecycle bench-stats clean stop-storage
+.PHONY: setup system venv model demo test bench bench-lifecycle bench-stats faults clean stop-storage
 
 setup: system venv model
 
@@ -48,3 +48,8 @@ bench-lifecycle: setup
 
 bench-stats: setup
 	$(BIN)/python -m sohoa.tools.bench.stats
+
+# The fault-injection suite: its own Redis, PostgreSQL and SeaweedFS, workers SIGKILLed, components stopped mid-dossier
+# (docs/reliability.md). FAULTS_ARGS=--quick for a smoke run.
+faults: setup
+	$(BIN)/python -m sohoa.tools.faults.suite $(FAULTS_ARGS)

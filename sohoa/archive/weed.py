@@ -103,6 +103,8 @@ class WeedPorts:
 def port_is_free(port: int, host: str = HOST) -> bool:
     """Whether ``host:port`` can be bound right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As weed's own listener does: connections of a stopped server left in TIME_WAIT do not hold the port.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError:
@@ -117,6 +119,7 @@ def pick_ports(s3_port: int | None, host: str = HOST) -> WeedPorts:
     try:
         if s3_port:  # hold it while picking so the kernel does not hand it out again
             reserved = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            reserved.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sockets.append(reserved)
             try:
                 reserved.bind((host, s3_port))
