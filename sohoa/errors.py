@@ -53,3 +53,16 @@ class InvalidQuery(SohoaError):
 
     exit_code = 64  # EX_USAGE
     http_status = 422
+
+
+class SettingInvalid(SohoaError, ValueError):
+    """An environment setting has a value that cannot be used; names the variable, the value and what is accepted."""
+
+    exit_code = 64  # EX_USAGE
+    http_status = 500
+
+    def __init__(self, variable: str, value: str, accepted: str):
+        super().__init__(f"{variable}={value!r} is not valid: expected {accepted}")
+        self.variable = variable
+        self.value = value
+        self.accepted = accepted

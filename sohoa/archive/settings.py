@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from sohoa.archive.lock import COMPLIANCE, DEFAULT_RETENTION_YEARS, LOCK_MODES, years
+from sohoa.errors import SettingInvalid
 
 ENV_PREFIX = "SOHOA_S3_"
 """Prefix of the environment variables read by :func:`settings_from_env`."""
@@ -90,7 +91,24 @@ def _parse_bool(name: str, value: str) -> bool:
         return True
     if lowered in _FALSE:
         return False
-    raise ValueError(f"{name} must be one of 1/0/true/false/yes/no/on/off, got {value!r}")
+    raise SettingInvalid(name, value, "one of 1, 0, true, false, yes, no, on, off")
+
+
+def _lock_mode(env: Mapping[str, str]) -> str:
+    mode = (env.get(ENV_PREFIX + "LOCK_MODE") or COMPLIANCE).strip().upper()
+    if mode not in LOCK_MODES:
+        raise SettingInvalid(ENV_PREFIX + "LOCK_MODE", env[ENV_PREFIX + "LOCK_MODE"],
+                             f"one of {', '.join(LOCK_MODES)} (the store's lock_mode)")
+    return mode
+
+
+def _retention(env: Mapping[str, str], default: timedelta) -> timedelta:
+    raw = env.get(ENV_PREFIX + "RETENTION_DAYS", "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise SettingInvalid(ENV_PREFIX + "RETENTION_DAYS", raw, "a whole number of days, at least 1")
+    return timedelta(days=int(raw))
 
 
 def settings_from_env(env: Mapping[str, str]) -> StorageSettings | None:
@@ -117,9 +135,8 @@ def settings_from_env(env: Mapping[str, str]) -> StorageSettings | None:
         secure=_parse_bool(ENV_PREFIX + "SECURE", env.get(ENV_PREFIX + "SECURE", "false")),
         region=env.get(ENV_PREFIX + "REGION") or defaults["region"].default,
         verify_etag=_parse_bool(ENV_PREFIX + "VERIFY_ETAG", env.get(ENV_PREFIX + "VERIFY_ETAG", "true")),
-        lock_mode=(env.get(ENV_PREFIX + "LOCK_MODE") or COMPLIANCE).strip().upper(),
-        retention=timedelta(days=int(env[ENV_PREFIX + "RETENTION_DAYS"])) if env.get(ENV_PREFIX + "RETENTION_DAYS")
-        else defaults["retention"].default,
+        lock_mode=_lock_mode(env),
+        retention=_retention(env, defaults["retention"].default),
     )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sohoa.archive import StorageSettings, settings_from_env
+from sohoa.errors import SettingInvalid
 from sohoa.services.db import default_sqlite_url
 
 
@@ -66,7 +67,7 @@ class Config:
             signing_passphrase_file=Path(passphrase_file) if passphrase_file else None,
             organisation=env.get("SOHOA_ORGANISATION") or "Trung tâm Phục vụ hành chính công (DEMO)",
             agency_code=env.get("SOHOA_AGENCY_CODE") or "000.00.00.H00",
-            jobs=int(env.get("SOHOA_JOBS") or 0),
+            jobs=_jobs(env),
             model_cache=default_model_cache(env),
             catalog_dir=Path(env["SOHOA_CATALOG_DIR"]) if env.get("SOHOA_CATALOG_DIR") else None,
             lifecycle_dir=Path(env["SOHOA_LIFECYCLE_DIR"]) if env.get("SOHOA_LIFECYCLE_DIR") else None,
@@ -74,6 +75,27 @@ class Config:
             timestamp_url=env.get("SOHOA_TSA_URL") or None,
             trust_anchors=tuple(Path(p) for p in (env.get("SOHOA_TRUST_ANCHORS") or "").split(":") if p),
         )
+
+
+def _jobs(env: Mapping[str, str]) -> int:
+    raw = (env.get("SOHOA_JOBS") or "0").strip()
+    if not raw.isdigit():
+        raise SettingInvalid("SOHOA_JOBS", raw, "a whole number of pages at once (0: one per core)")
+    return int(raw)
+
+
+def check_environment(environ: Mapping[str, str] | None = None) -> Config:
+    """Read every setting a long-running edge (API, worker) uses, so that a wrong value stops it at start with
+    :class:`SettingInvalid` naming the variable, instead of failing the first request that needs it."""
+    from sohoa.archive.settings import replica_settings_from_env
+    from sohoa.signing.verify import TrustSettings
+
+    env = dict(os.environ if environ is None else environ)
+    config = Config.from_env(env)
+    TrustSettings.from_env(env, config.data_dir)
+    if config.storage is not None:
+        replica_settings_from_env(env, config.storage)
+    return config
 
 
 def default_model_cache(environ: Mapping[str, str]) -> Path:

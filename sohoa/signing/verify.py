@@ -51,6 +51,7 @@ from pyhanko_certvalidator.policy_decl import (
 )
 from pyhanko_certvalidator.registry import SimpleTrustManager
 
+from sohoa.errors import SettingInvalid
 from sohoa.pdfa.check import check_signed_pdfa
 from sohoa.signing.verify_findings import (
     certificate_info,
@@ -121,11 +122,14 @@ class TrustSettings:
             data_dir = data_dir or Path(env.get("SOHOA_DATA_DIR") or "~/.local/share/sohoa").expanduser()
             demo_root = data_dir / "pki" / "demo-root.pem"
             paths = (demo_root,) if demo_root.is_file() else ()
-        revocation = env.get("SOHOA_VERIFY_REVOCATION", "require")
+        revocation = env.get("SOHOA_VERIFY_REVOCATION") or "require"
         if revocation not in _REVOCATION_POLICIES:
-            raise ValueError(f"SOHOA_VERIFY_REVOCATION={revocation!r}: expected require, if_declared or none")
-        fetch = env.get("SOHOA_VERIFY_FETCH", "1").strip().lower() not in {"0", "false", "no", "off"}
-        return cls(trust_anchors=paths, revocation=revocation, allow_fetching=fetch)  # type: ignore[arg-type]
+            raise SettingInvalid("SOHOA_VERIFY_REVOCATION", revocation, "require, if_declared or none")
+        fetch = (env.get("SOHOA_VERIFY_FETCH") or "1").strip().lower()
+        if fetch not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+            raise SettingInvalid("SOHOA_VERIFY_FETCH", fetch, "1 or 0 (true/false, yes/no, on/off)")
+        return cls(trust_anchors=paths, revocation=revocation,  # type: ignore[arg-type]
+                   allow_fetching=fetch in {"1", "true", "yes", "on"})
 
     def load_anchors(self) -> list[asn1_x509.Certificate]:
         """Read every certificate of every trust-anchor file."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -33,42 +32,13 @@ app.add_typer(users_app, name="users")
 for command in LIFECYCLE_COMMANDS + STATS_COMMANDS:
     app.command()(command)
 
-EX_UNAVAILABLE = 69
-
 
 def main() -> None:
-    """Entry point: run the app, turning the core's typed errors into messages and exit codes."""
+    """Entry point: run the app, turning the core's typed errors into messages and exit codes (edges/cli/exits.py)."""
+    from sohoa.edges.cli.exits import run
+
     logging.basicConfig(level=os.environ.get("SOHOA_LOG_LEVEL", "ERROR"), format="%(levelname)s %(name)s: %(message)s")
-    from sohoa.archive import StorageError
-    from sohoa.catalog import CatalogError
-    from sohoa.errors import SohoaError
-    from sohoa.signing import SigningError, SigningInputError
-
-    try:
-        sys.exit(app(standalone_mode=False) or 0)  # without standalone mode, click returns typer.Exit's code
-    except (typer.Exit, SystemExit) as done:
-        code = getattr(done, "exit_code", None) if isinstance(done, typer.Exit) else done.code
-        sys.exit(code or 0)
-    except SohoaError as error:
-        _fail(str(error), error.exit_code)
-    except SigningInputError as error:
-        _fail(str(error), 65)
-    except StorageError as error:
-        _fail(f"object storage: {error}", EX_UNAVAILABLE)
-    except (CatalogError, SigningError) as error:
-        _fail(str(error), 78)  # EX_CONFIG
-    except Exception as error:  # click's usage errors and the like
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
-        raise
-
-
-def _fail(message: str, code: int) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
-    sys.exit(code)
+    run(app)
 
 
 @app.command()
@@ -218,10 +188,9 @@ def _verify_lookup():
 
 
 def _mount_verify() -> None:
-    from sohoa.edges.cli.verify import make_verify_command
+    from sohoa.edges.cli.verify import HELP, make_verify_command
 
-    app.command("verify", help="Verify a signed PDF: signatures (ETSI indications), PDF/A, and whether the archive holds it. "
-                "Exit 0 passed, 1 failed, 2 indeterminate, 3 unreadable.")(make_verify_command(_verify_lookup))
+    app.command("verify", help=HELP)(make_verify_command(_verify_lookup))
 
 
 _mount_verify()
