@@ -16,6 +16,7 @@ from pathlib import Path
 from sohoa.archive import ObjectStore
 from sohoa.archive.dossier import archive_originals, archive_results, retention_lock
 from sohoa.catalog import Catalog, CatalogLookupError
+from sohoa.classification.procedure import check_procedure
 from sohoa.classification.report import page_reports
 from sohoa.classification.rules import PageText, checklist_verdict, classify_pages
 from sohoa.errors import UnknownProcedureCode
@@ -90,6 +91,8 @@ def process_dossier(request: DossierRequest, settings: PipelineSettings, engines
         assignments = classify_pages(texts, variant, engines.catalog.document_types(),
                                      _page_model(engines.catalog, settings.model_cache))
         checklist = checklist_verdict(assignments, variant, texts)
+        fit, proposals, fit_note = check_procedure(texts, assignments, procedure.code, variant, engines.catalog,
+                                                   _page_model(engines.catalog, settings.model_cache))
     with _timed(timings, "pdfa", len(pages)):
         builds = build_components(pages, assignments, variant, request, procedure.name, settings.organisation, work_dir)
     with _timed(timings, "sign", len(builds)):
@@ -100,7 +103,9 @@ def process_dossier(request: DossierRequest, settings: PipelineSettings, engines
         dossier_code=request.dossier_code, procedure_code=procedure.code, procedure_name=procedure.name,
         variant=variant.id, sources=sources, pages=page_reports(pages, assignments, settings.pages.prepare.min_dpi),
         components=archived.components, checklist=checklist, ocr=archived.ocr, manifest=archived.manifest,
-        timings=tuple(timings), warnings=tuple(w for page in pages for w in page.prepared.warnings),
+        timings=tuple(timings), warnings=tuple(w for page in pages for w in page.prepared.warnings) + (
+            (f"procedure: {fit_note}",) if fit_note else ()),
+        procedure_fit=fit, procedure_proposals=proposals,
     )
 
 

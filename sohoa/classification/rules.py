@@ -225,7 +225,7 @@ def _cues(text: str, known_types: dict[str, DocumentType]) -> _Cues:
                  decisive=decisive, certification_only=_certification_only(lines))
 
 
-_CERTIFICATION = ("chung thuc ban sao", "sao y ban chinh", "ban sao dung voi ban chinh")
+_CERTIFICATION = ("chung thuc", "sao y", "dung voi ban chinh")
 
 
 def _certification_only(lines: list[str]) -> bool:

@@ -86,8 +86,11 @@ def title_matches(text: str, known_types: dict[str, DocumentType]) -> tuple[dict
                                                        for i, line in enumerate(raw[:EXACT_HEAD_LINES])])]
     # Fuzzy: lines in capitals anywhere in the head, lines in any case near the top (a title printed in
     # capitals and sentence case over two lines too); containment only where every line is in capitals.
-    fuzzy = _candidates([(i, fold_diacritics(line), mostly_capitals(line)) for i, line in enumerate(raw)
-                         if i < EXACT_HEAD_LINES or mostly_capitals(line)])
+    # A title merged into one line with other text (header columns read as one row) is its run of capitals.
+    entries = [(i, fold_diacritics(line), mostly_capitals(line)) for i, line in enumerate(raw)
+               if i < EXACT_HEAD_LINES or mostly_capitals(line)]
+    entries += [(i, fold_diacritics(run), True) for i, line in enumerate(raw) for run in capital_runs(line)]
+    fuzzy = _candidates(sorted(set(entries)))
     scores: dict[str, float] = {}
     found: list[TitleMatch] = []
     for doc in known_types.values():
@@ -132,12 +135,31 @@ def _decisive(found: list[TitleMatch]) -> TitleMatch | None:
 
 
 def _candidates(lines: list[tuple[int, str, bool]]) -> list[tuple[int, str, bool]]:
-    """Single lines, and two or three adjacent lines joined (titles printed over several lines);
-    the flag: every line of the candidate is in capitals."""
-    pairs = [(a[0], f"{a[1]} {b[1]}", a[2] and b[2]) for a, b in zip(lines, lines[1:]) if b[0] == a[0] + 1]
-    triples = [(a[0], f"{a[1]} {b[1]} {c[1]}", a[2] and b[2] and c[2])
-               for a, b, c in zip(lines, lines[1:], lines[2:]) if c[0] == a[0] + 2]
+    """Single lines (or runs), and two or three on adjacent lines joined (titles printed over several lines);
+    the flag: every part of the candidate is in capitals."""
+    by_line: dict[int, list[tuple[int, str, bool]]] = {}
+    for item in lines:
+        by_line.setdefault(item[0], []).append(item)
+    pairs = [(a[0], f"{a[1]} {b[1]}", a[2] and b[2]) for a in lines for b in by_line.get(a[0] + 1, ())]
+    triples = [(a[0], f"{a[1]} {c[1]}", a[2] and c[2]) for a in pairs for c in by_line.get(a[0] + 2, ())]
     return [item for item in lines + pairs + triples if item[1]]
+
+
+_RUN_WORD = re.compile(r"\S+")
+
+
+def capital_runs(line: str) -> list[str]:
+    """Runs of two or more words in capitals inside a line that is not all capitals ('… ngày 10 tháng 3 ĐƠN ĐỀ NGHỊ')."""
+    if mostly_capitals(line):
+        return []
+    runs: list[list[str]] = [[]]
+    for word in _RUN_WORD.findall(line):
+        letters = [c for c in word if c.isalpha()]
+        if letters and all(c.isupper() for c in letters):
+            runs[-1].append(word)
+        elif runs[-1]:
+            runs.append([])
+    return [" ".join(run) for run in runs if len(run) >= 2 and sum(len(w) for w in run) >= 8]
 
 
 def _ratio(phrase: str, candidate: str, contain: bool = True) -> float:

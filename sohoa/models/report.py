@@ -161,6 +161,20 @@ class OcrArtifact(FrozenModel):
     engine: str = Field(description="OCR engine and language.")
 
 
+class ProcedureProposal(FrozenModel):
+    """A procedure variant the dossier's papers fit, from `sohoa.classification.procedure`."""
+
+    procedure_code: str = Field(description="Procedure code (mã TTHC or local SCT.* code).")
+    variant: str = Field(description="Variant id.")
+    procedure_name: str = Field(description="Procedure name.")
+    fit: float = Field(description="0-1: share of required components found × share of documents the checklist accepts.")
+    confidence: float = Field(description="fit² normalised over every variant tried (0-1).")
+    required_found: int = Field(description="Required components found among the pages.")
+    required: int = Field(description="Required components of the variant.")
+    documents_explained: int = Field(description="Documents the variant's checklist accepts.")
+    documents: int = Field(description="Documents the classifier cut the pages into.")
+
+
 class DossierReport(FrozenModel):
     """The versioned result of processing one dossier."""
 
@@ -177,3 +191,7 @@ class DossierReport(FrozenModel):
     manifest: ArtifactReport = Field(description="The dossier manifest object (SHA-256 of every object).")
     timings: tuple[StageTiming, ...] = Field(description="Per-stage timings.")
     warnings: tuple[str, ...] = Field(default=(), description="Dossier-level warnings.")
+    procedure_fit: float | None = Field(
+        default=None, description="How well the procedure's checklist fits the papers (0-1, see ProcedureProposal.fit); null when not computed.")
+    procedure_proposals: tuple[ProcedureProposal, ...] = Field(
+        default=(), description="The procedure variants the papers fit best, best first.")
