@@ -28,11 +28,13 @@ from starlette.concurrency import run_in_threadpool
 from sohoa.services.access import (NotAuthenticated, Permission, Principal, authenticate, authorize, describe_request, log_filing_code,
                           logged_access)
 from sohoa.archive import IntegrityError, ObjectMissing, StorageError
-from sohoa.services.config import Config
+from sohoa.services.config import Config, check_environment
 from sohoa.errors import InputRejected, InvalidQuery, SohoaError
 from sohoa.edges.api.lifecycle import install_lifecycle_routes, lifecycle_fields
+from sohoa.edges.api.negotiate import accepted_format
 from sohoa.edges.api.stats import stats_router
 from sohoa.edges.api.work import hand_to_queue, install_work_routes
+from sohoa.edges.web import install_web
 from sohoa.edges.workers.settings import WorkerSettings
 from sohoa.lifecycle.reception import accept_upload
 from sohoa.services.access import status_summary
@@ -124,6 +126,8 @@ class AccessView(BaseModel):
 def create_app(runtime: Runtime | None = None, queue=None, worker_settings: WorkerSettings | None = None) -> FastAPI:
     """Build the app; without arguments the runtime, queue and retry settings come from the environment at startup."""
     worker_settings = worker_settings or WorkerSettings.from_env()
+    if runtime is None:
+        check_environment()  # a wrong SOHOA_* value stops the service at start, naming the variable
     app = FastAPI(title="sohoa", version="0.1.0",
                   description="Digitization of dossiers received at one-stop public service centres.")
     state: dict = {"runtime": runtime, "queue": queue, "trust": None}
@@ -158,6 +162,7 @@ def create_app(runtime: Runtime | None = None, queue=None, worker_settings: Work
     install_lifecycle_routes(app, runtime_dep, get_queue, caller, _save_upload, worker_settings)
     install_work_routes(app, runtime_dep, get_queue, caller, worker_settings)
     app.include_router(stats_router(runtime_dep, caller))
+    install_web(app, get_runtime, get_queue, worker_settings, _save_upload)
     return app
 
 
@@ -401,8 +406,9 @@ def _install_artifact_routes(app: FastAPI, RuntimeDep, caller) -> None:  # noqa:
 def _install_service_routes(app: FastAPI, RuntimeDep, caller, get_trust) -> None:  # noqa: N803 - a type alias
     @app.post("/verify", responses={200: {"content": {"application/json": {}, "text/html": {}, "application/pdf": {}}}})
     async def verify(file: Annotated[UploadFile, File(description="A signed PDF, from the archive or from anyone.")],
-                     runtime: RuntimeDep, user: caller(Permission.VERIFY), trust=Depends(get_trust),
-                     format: Annotated[Literal["json", "html", "pdf"], Query(description="Report format.")] = "json"):
+                     request: Request, runtime: RuntimeDep, user: caller(Permission.VERIFY), trust=Depends(get_trust),
+                     format: Annotated[Literal["json", "html", "pdf"] | None, Query(
+                         description="Report format; default: from the Accept header, else json.")] = None):
         """Verify a signed PDF: each signature's ETSI indication, the PDF/A verdict, and which archived document it is."""
         from sohoa.signing import verify_pdf
         from sohoa.signing.verify_render import render_html, render_pdf
@@ -417,6 +423,7 @@ def _install_service_routes(app: FastAPI, RuntimeDep, caller, get_trust) -> None
             runtime.database.record_event(actor=f"api:{user.name}", action="verify", outcome=outcome)
         else:
             runtime.database.record_access(match.dossier_code, f"api:{user.name}", "verify", match.key, outcome)
+        format = format or accepted_format(request.headers.get("accept"))
         if format == "html":
             return HTMLResponse(render_html(report))
         if format == "pdf":
