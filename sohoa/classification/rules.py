@@ -258,6 +258,11 @@ def _classify_one(cues: _Cues, probs: dict[str, float], p_first: float, expected
         # The title rules see an accepted paper the model does not: both guesses go to a person.
         assignment = PageAssignment("review", None, rule_type, min(assignment.confidence, 0.5), cues.title, True,
                                     expected[rule_type])
+    elif assignment.role == "unexpected" and rule_type is not None and rule_type not in expected \
+            and model_type in expected and probs.get(rule_type, 0.0) < probs[model_type]:
+        # A loose title of a paper this variant does not accept, the model preferring one it does: a person decides.
+        assignment = PageAssignment("review", None, model_type, min(assignment.confidence, 0.5), cues.title, True,
+                                    expected[model_type])
     return replace(assignment, rule_type=rule_type, model_type=model_type)
 
 
