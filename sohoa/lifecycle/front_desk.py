@@ -1,8 +1,9 @@
 """The front desk's paper: Mẫu 01 (receipt and promised date) for a complete dossier, Mẫu 02 (request
 to supplement) for an incomplete one, from the dossier's stored checklist verdict.
 
-A verdict the classifier marked ``needs_review`` is not turned into a form until a person confirms it:
-a receipt must not be issued on a guess.
+A verdict the classifier marked ``needs_review`` is not turned into a form until a person confirms it, and
+neither is a complete verdict that is not high-confidence turned into a receipt: a receipt must not be
+issued on a guess.
 """
 
 from __future__ import annotations
@@ -59,6 +60,10 @@ def _form(database: Database, catalog: Catalog, code: str, applicant: Applicant,
         pages = ", ".join(str(page + 1) for page in verdict.review_pages) or "-"
         raise DossierNotReady(f"dossier {code}: the checklist needs a person's review first (pages {pages}); "
                               "check the papers, then ask again with confirmation")
+    if verdict.complete and not verdict.high_confidence and not confirmed:
+        raise DossierNotReady(f"dossier {code}: the checklist is complete but not high-confidence "
+                              f"({verdict.confidence:.2f}); check the papers before a receipt is issued, "
+                              "then ask again with confirmation")
     try:
         procedure = catalog.get(record.procedure_code, on=record.received_at.astimezone(VIETNAM_TIME).date())
         variant = procedure.variant(record.report.get("variant"))

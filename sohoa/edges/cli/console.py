@@ -8,10 +8,11 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-out = Console()
-"""Results: standard output."""
-err = Console(stderr=True)
-"""Messages, warnings and progress: standard error."""
+out = Console(soft_wrap=True)
+"""Results: standard output. Lines are never broken by rich (soft wrap): keys, paths and tokens stay whole at any
+width, the terminal wraps them on screen; tables still fit the width."""
+err = Console(stderr=True, soft_wrap=True)
+"""Messages, warnings and progress: standard error (soft wrap, as ``out``)."""
 
 
 @contextmanager

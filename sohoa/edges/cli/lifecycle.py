@@ -51,7 +51,9 @@ def supplement(code: Annotated[str, typer.Argument(help="Dossier code (waiting f
     report = outcome.report
     reused = sum(page.reused for page in report.pages)
     after = runtime.database.get_dossier(code)
-    verdict = "COMPLETE" if report.checklist.complete else f"INCOMPLETE — missing {list(report.checklist.missing_positions)}"
+    from sohoa.edges.cli.report import verdict_line
+
+    verdict = verdict_line(report.checklist, code)
     out.print(f"{code}: {verdict}; {len(report.pages) - reused} new page(s) read, {reused} reused; "
               f"status {int(after.status)} {after.status.vietnamese}")
 

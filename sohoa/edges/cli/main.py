@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from sohoa.edges.cli.archive import archive_app
 from sohoa.edges.cli.audit import audit_app
 from sohoa.edges.cli.catalog import catalog_app
 from sohoa.edges.cli.console import err, out, progress_bar as _progress, spinner as _status, user as _user
 from sohoa.edges.cli.lifecycle import LIFECYCLE_COMMANDS
+from sohoa.edges.cli.report import print_report
 from sohoa.edges.cli.stats import STATS_COMMANDS
 from sohoa.edges.cli.users import users_app
 from sohoa.services.config import Config
@@ -74,7 +74,7 @@ def process(
     if as_json:
         print(report.model_dump_json(indent=2))
     else:
-        _print_report(report, out_dir)
+        print_report(report, out_dir)
 
 
 @app.command()
@@ -177,6 +177,10 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve the HTTP API (OpenAPI docs at /docs)."""
     import uvicorn
 
+    from sohoa.services.config import check_environment
+
+    check_environment()  # a wrong SOHOA_* value: one line naming it, exit 64, before the server starts
+
     uvicorn.run("sohoa.edges.api.app:create_app", factory=True, host=host, port=port)
 
 
@@ -231,26 +235,6 @@ def separators(
         raise UnknownProcedureCode(str(error)) from error
     output.write_bytes(pdf)
     err.print(f"{output}: {len(found.variant(variant).components) + int(cover)} sheets")
-
-
-def _print_report(report, out_dir: Path | None) -> None:
-    verdict = report.checklist
-    state = "[green]COMPLETE[/]" if verdict.complete else f"[red]INCOMPLETE[/] — missing {list(verdict.missing_positions)}"
-    out.print(f"Dossier [bold]{report.dossier_code}[/] · {report.procedure_code} {report.procedure_name}: {state}")
-    table = Table("#", "component", "pages", "conf.", "PDF/A", "signed object")
-    for c in report.components:
-        pdfa = "pass" if c.pdfa_verdict.passed and (c.signed_pdfa_verdict is None or c.signed_pdfa_verdict.passed) else "FAIL"
-        table.add_row(str(c.position), c.name, ",".join(str(p + 1) for p in c.pages), f"{c.confidence:.2f}", pdfa,
-                      c.signed.key if c.signed else "—")
-    out.print(table)
-    for document in verdict.unexpected:
-        out.print(f"[yellow]Unexpected document[/] on pages {[p + 1 for p in document.pages]}: {document.title or '(no title)'}")
-    for warning in report.warnings:
-        out.print(f"[yellow]warning:[/] {warning}")
-    out.print("Timings: " + ", ".join(f"{t.stage} {t.seconds:.2f}s" for t in report.timings))
-    out.print(f"Manifest: {report.manifest.key}")
-    if out_dir is not None:
-        out.print(f"Files written to [bold]{out_dir}[/]")
 
 
 def _write_outputs(runtime, report, out_dir: Path) -> None:
