@@ -35,7 +35,9 @@ def verdict_view(report: dict | None, show_titles: bool) -> dict | None:
     placed |= {i for u in unexpected for i in u["pages"]}
     blank = [i for i, p in pages.items() if p.get("blank") and i not in placed]
     review = [i for i in pages if i not in placed and i not in blank]
-    return {"decision": checklist.get("decision", "needs_review"), "complete": checklist.get("complete"),
+    decision = checklist.get("decision", "needs_review")
+    return {"decision": decision, "complete": checklist.get("complete"),
+            "confirm": decision == "needs_review" or bool(checklist.get("complete") and not checklist.get("high_confidence")),
             "components": checklist.get("components", []), "unexpected": unexpected, "blank": blank,
             "review": sorted(set(review) | set(checklist.get("review_pages", [])) - set(blank)),
             "page_count": len(pages)}
@@ -89,7 +91,7 @@ def _install_intake(router: APIRouter, deps: WebDeps) -> None:
     async def confirm(code: str, request: Request):
         session, _ = await posted(deps, request, Permission.UPLOAD, code)
         await run_in_threadpool(deps.runtime().database.record_access, code, actor(session), "confirm-verdict", None,
-                                "ok: needs_review verdict checked against the papers")
+                                "ok: verdict checked against the papers")
         return await run_in_threadpool(_form, deps, session, code, True)
 
 

@@ -37,6 +37,11 @@ ADVICE = {
     503: ("Kho lưu trữ tạm thời không truy cập được.", "Thử lại sau ít phút; hồ sơ đã nộp không bị mất."),
 }
 """For each status: what went wrong and what to do."""
+ADVICE_BY_KIND = {
+    "FormRefused": ("Biểu mẫu đã hết hạn hoặc không phải do trang này gửi.", "Tải lại trang, nhập lại rồi gửi lại."),
+    "LookupThrottled": ADVICE[429],
+}
+"""Errors whose advice is more precise than their status's."""
 
 
 class NeedSignIn(Exception):
@@ -53,9 +58,10 @@ def is_page(request: Request) -> bool:
     return path == "/" or path.startswith(PAGE_PREFIXES)
 
 
-def error_page(request: Request, status: int, detail: str = ""):
-    """The error page for `status`, with `detail` (the core's own words) under the advice."""
-    what, todo = ADVICE.get(status, ADVICE[500 if status >= 500 else 400])
+def error_page(request: Request, status: int, detail: str = "", kind: str = ""):
+    """The error page for `status` (or for the error class named `kind`), with `detail` (the core's own words)
+    under the advice."""
+    what, todo = ADVICE_BY_KIND.get(kind) or ADVICE.get(status, ADVICE[500 if status >= 500 else 400])
     return render(request, "error.html", status_code=status, what=what, todo=todo, detail=detail, code=status)
 
 
@@ -68,7 +74,7 @@ def install_error_pages(app: FastAPI) -> None:
 
         async def handle(request: Request, error):
             if is_page(request) or fallback is None:
-                return error_page(request, status_of(error), detail_of(error))
+                return error_page(request, status_of(error), detail_of(error), type(error).__name__)
             return await fallback(request, error)
 
         app.add_exception_handler(kind, handle)
