@@ -96,8 +96,9 @@ def stats_table(database: Database, query: StatsQuery, as_of: datetime, actor: s
     sweep(database, as_of, actor, filter_of(query))
     lines: list[StatsLine] = []
     group = query.group_by.value if query.group_by is not None else None
-    for bucket in report_buckets(query):
-        counts = database.stats_counts(filter_of(query), bucket.start, bucket.end, as_of, group)
+    periods = report_buckets(query)
+    counted = database.stats_counts(filter_of(query), [(b.start, b.end) for b in periods], as_of, group)
+    for bucket, counts in zip(periods, counted, strict=True):
         for value in sorted(counts, key=lambda key: key or ""):
             lines.append(StatsLine(bucket.label, value, _figures(counts[value])))
     database.record_event(actor=actor, action="stats", outcome=f"{describe(query)}: {len(lines)} line(s)")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, String, and_, case, cast, delete, func, insert, or_, select
+from sqlalchemy import Connection, Select, String, and_, case, cast, delete, func, insert, literal, or_, select
 
 from sohoa.services.db.stats_schema import dossier_stats, violations
 
@@ -159,9 +159,19 @@ def window_condition(window: str, start: datetime, end: datetime, as_of: datetim
                 or_(_s.late_after < cut, _s.second_request_at <= cut))
 
 
-def window_query(where: StatsFilter, window: str, start: datetime, end: datetime, as_of: datetime,
-                 group: str | None) -> Select:
-    """One aggregate query: the count of the window and of each indicator of it (``grp`` when grouped)."""
+Bounds = list[tuple[datetime, datetime]]
+"""Contiguous periods ``[start, end)``, in order: the buckets of a report."""
+_MOMENT = {"received": _s.received_at, "resolved": _s.finished_at}
+
+
+def _bucket(column: Any, bounds: Bounds) -> Any:
+    """The index of the period of `bounds` holding `column`'s moment (the query keeps only moments inside them)."""
+    return case(*[(column < end, index) for index, (_, end) in enumerate(bounds)], else_=None)
+
+
+def window_query(where: StatsFilter, window: str, bounds: Bounds, as_of: datetime, group: str | None) -> Select:
+    """One aggregate query: the count of the window and of each indicator of it per period (``bucket``, and
+    ``grp`` when grouped). The ``overdue`` window is judged at one cut, so it takes a single period."""
     grouped = group_expression(group)
     whole = next(name for name, (w, condition) in INDICATOR_WINDOWS.items() if w == window and condition is None)
     names = [name for name, (w, condition) in INDICATOR_WINDOWS.items() if w == window and condition is not None]
@@ -170,17 +180,27 @@ def window_query(where: StatsFilter, window: str, start: datetime, end: datetime
     if window == "received":
         columns += [func.sum(_s.components_reused).label("components_reused_sum"),
                     func.sum(_s.components_digitized).label("components_digitized_sum")]
-    query = select(*columns).where(window_condition(window, start, end, as_of), *where.conditions())
+    if window == "overdue":
+        if len(bounds) != 1:
+            raise ValueError("the overdue window is judged at one cut: give one period")
+        bucket = literal(0)
+    else:
+        bucket = _bucket(_MOMENT[window], bounds)
+    query = (select(*columns, bucket.label("bucket"))
+             .where(window_condition(window, bounds[0][0], bounds[-1][1], as_of), *where.conditions())
+             .group_by(bucket))
     return query if grouped is None else query.add_columns(grouped.label("grp")).group_by(grouped)
 
 
-def violation_query(where: StatsFilter, start: datetime, end: datetime, as_of: datetime, group: str | None) -> Select:
-    """The count of violations per rule (and group value) that happened in ``[start, end)`` by `as_of`."""
+def violation_query(where: StatsFilter, bounds: Bounds, as_of: datetime, group: str | None) -> Select:
+    """The count of violations per period, rule (and group value) that happened in `bounds` by `as_of`."""
     grouped = group_expression(group)
-    columns = [violations.c.rule, func.count()] + ([grouped] if grouped is not None else [])
+    bucket = _bucket(violations.c.at, bounds)
+    columns = [violations.c.rule, func.count(), bucket] + ([grouped] if grouped is not None else [])
     return (select(*columns).select_from(violations.join(dossier_stats, _s.dossier_code == violations.c.dossier_code))
-            .where(violations.c.at >= start, violations.c.at < end, violations.c.at <= as_of, *where.conditions())
-            .group_by(violations.c.rule, *([grouped] if grouped is not None else [])))
+            .where(violations.c.at >= bounds[0][0], violations.c.at < bounds[-1][1], violations.c.at <= as_of,
+                   *where.conditions())
+            .group_by(violations.c.rule, bucket, *([grouped] if grouped is not None else [])))
 
 
 def entry_values(entry: StatsEntry) -> dict[str, Any]:
@@ -208,33 +228,29 @@ class StatsMixin:
         if rows:
             connection.execute(insert(violations), rows)
 
-    def stats_counts(self, where: StatsFilter, start: datetime, end: datetime, as_of: datetime,
-                     group: str | None = None) -> dict[str | None, dict[str, int]]:
-        """Group value → indicator name (and ``components_reused_sum``, ``components_digitized_sum``, and each
-        violated rule) → count, for the period ``[start, end)`` judged at `as_of`. Ungrouped: the one key None."""
-        found: dict[str | None, dict[str, int]] = {} if group else {None: {}}
+    def stats_counts(self, where: StatsFilter, bounds: Bounds, as_of: datetime,
+                     group: str | None = None) -> list[dict[str | None, dict[str, int]]]:
+        """Per period of `bounds`: group value → indicator name (and ``components_reused_sum``,
+        ``components_digitized_sum``, and each violated rule) → count, judged at `as_of`. Ungrouped: the one key
+        None in every period. One query per window for all the periods; the overdue one per period."""
+        found: list[dict[str | None, dict[str, int]]] = [{} if group else {None: {}} for _ in bounds]
         with self._read("compute the indicators") as connection:
-            for window in ("received", "resolved", "overdue"):
-                for key, counts in self._window_counts(connection, where, window, start, end, as_of, group).items():
-                    found.setdefault(key, {}).update(counts)
-            for key, rule, count in self._violation_counts(connection, where, start, end, as_of, group):
-                found.setdefault(key, {})[rule] = count
+            queries = [window_query(where, window, bounds, as_of, group) for window in ("received", "resolved")]
+            offsets = [0, 0]
+            for index, bound in enumerate(bounds):
+                queries.append(window_query(where, "overdue", [bound], as_of, group))
+                offsets.append(index)
+            for query, offset in zip(queries, offsets, strict=True):
+                for row in connection.execute(query):
+                    values = row._asdict()
+                    key, bucket = values.pop("grp", None), values.pop("bucket")
+                    if group is None or next(iter(values.values())):
+                        found[offset + bucket].setdefault(key, {}).update(
+                            {name: int(value or 0) for name, value in values.items()})
+            for row in connection.execute(violation_query(where, bounds, as_of, group)):
+                key = row[3] if group is not None else None
+                found[row[2]].setdefault(key, {})[row[0]] = int(row[1])
         return found
-
-    def _window_counts(self, connection: Connection, where: StatsFilter, window: str, start: datetime, end: datetime,
-                       as_of: datetime, group: str | None) -> dict[str | None, dict[str, int]]:
-        whole = next(name for name, (w, condition) in INDICATOR_WINDOWS.items() if w == window and condition is None)
-        result: dict[str | None, dict[str, int]] = {}
-        for row in connection.execute(window_query(where, window, start, end, as_of, group)):
-            values = row._asdict()
-            key = values.pop("grp", None)
-            result[key] = {name: int(value or 0) for name, value in values.items()}
-        return {key: value for key, value in result.items() if group is None or value[whole]}
-
-    def _violation_counts(self, connection: Connection, where: StatsFilter, start: datetime, end: datetime,
-                          as_of: datetime, group: str | None) -> list[tuple[str | None, str, int]]:
-        rows = connection.execute(violation_query(where, start, end, as_of, group))
-        return [(row[2] if group is not None else None, row[0], int(row[1])) for row in rows]
 
     def stats_codes(self, where: StatsFilter, indicator: str, start: datetime, end: datetime, as_of: datetime,
                     group: str | None = None, group_value: str | None = None, limit: int = 100,
@@ -292,5 +308,5 @@ class StatsMixin:
             return [StatsEntry(**row._asdict()) for row in connection.execute(query)]
 
 
-__all__ = ["GROUP_COLUMNS", "INDICATOR_WINDOWS", "OPEN", "StatsEntry", "StatsFilter", "StatsMixin", "ViolationEntry",
+__all__ = ["Bounds", "GROUP_COLUMNS", "INDICATOR_WINDOWS", "OPEN", "StatsEntry", "StatsFilter", "StatsMixin", "ViolationEntry",
            "ViolationRecord", "entry_values", "group_expression", "violation_query", "window_condition", "window_query"]

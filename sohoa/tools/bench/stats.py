@@ -34,7 +34,7 @@ from sohoa.lifecycle.violations import violations
 from sohoa.services.db import VIETNAM_TIME, Channel, Database, DossierStatus
 from sohoa.services.db.stats import StatsEntry, StatsFilter, entry_values, violation_query, window_query
 from sohoa.supervision.indicators import Dimension, StatsQuery
-from sohoa.supervision.periods import Period, bucket_of
+from sohoa.supervision.periods import Period, buckets
 from sohoa.supervision.stats import stats_table
 
 ADMIN_URL = os.environ.get("SOHOA_BENCH_POSTGRES_URL", "postgresql://127.0.0.1:5432/postgres")
@@ -198,12 +198,12 @@ def timed(database: Database, query: StatsQuery, runs: int = 5) -> tuple[float, 
 
 
 def explain(url: str, query: StatsQuery) -> list[str]:
-    """EXPLAIN ANALYZE of the report's SQL for the query's first period."""
-    bucket = bucket_of(query.period, query.first)
+    """EXPLAIN ANALYZE of the report's SQL (the overdue window: its last period)."""
     where = StatsFilter(agency=query.agency)
-    statements = [window_query(where, window, bucket.start, bucket.end, AS_OF, None)
-                  for window in ("received", "resolved", "overdue")]
-    statements.append(violation_query(where, bucket.start, bucket.end, AS_OF, None))
+    periods = [(b.start, b.end) for b in buckets(query.period, query.first, query.last)]
+    statements = [window_query(where, window, periods, AS_OF, None) for window in ("received", "resolved")]
+    statements.append(window_query(where, "overdue", periods[-1:], AS_OF, None))
+    statements.append(violation_query(where, periods, AS_OF, None))
     plans = []
     with psycopg.connect(url) as connection:
         for statement in statements:
