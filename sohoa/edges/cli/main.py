@@ -146,7 +146,7 @@ def form(code: Annotated[str, typer.Argument(help="Dossier code.")],
          applicant: Annotated[str, typer.Option(help="Applicant's name (default: the enterprise name read).")] = "",
          identifier: Annotated[str, typer.Option(help="Enterprise code or personal id (default: the one read).")] = "",
          address: Annotated[str, typer.Option(help="Applicant's address.")] = "",
-         confirmed: Annotated[bool, typer.Option(help="A person has checked a verdict marked needs_review.")] = False) -> None:
+         confirmed: Annotated[bool, typer.Option(help="A person has checked a verdict that needs review (or, for Mẫu 01, is not high-confidence).")] = False) -> None:
     """Print the front desk's form: Mẫu 01 (receipt) if the dossier is complete, else Mẫu 02 (what to supplement)."""
     from sohoa.catalog import load_catalog
     from sohoa.services.db import open_database
