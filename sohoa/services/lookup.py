@@ -86,6 +86,11 @@ def load_secret(data_dir: Path) -> bytes:
     return path.read_bytes()
 
 
+def lookup_link(public_url: str, data_dir: Path) -> LookupLink:
+    """The lookup link of a service at `public_url` whose secret is in `data_dir`."""
+    return LookupLink(public_url, load_secret(data_dir))
+
+
 def check_code(secret: bytes, dossier_code: str) -> str:
     """8 characters (40 bits) of HMAC-SHA256(secret, code) in base32, as two groups of four."""
     mac = hmac.new(secret, dossier_code.encode("utf-8"), hashlib.sha256).digest()
@@ -143,5 +148,5 @@ def _public_view(record) -> PublicStatus:
     return PublicStatus(record.code, record.status.vietnamese, promised, missing)
 
 
-__all__ = ["FREE_ATTEMPTS", "LookupLink", "LookupThrottled", "PublicStatus", "check_code", "load_secret",
+__all__ = ["FREE_ATTEMPTS", "LookupLink", "LookupThrottled", "PublicStatus", "check_code", "load_secret", "lookup_link",
            "public_lookup"]

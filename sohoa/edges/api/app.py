@@ -312,9 +312,11 @@ def _install_front_desk_routes(app: FastAPI, RuntimeDep, get_queue, caller,  # n
         needs a person's review and `confirmed` is not set."""
         from sohoa.lifecycle.forms.receipt import Applicant, DeskInfo
         from sohoa.lifecycle.front_desk import front_desk_form
+        from sohoa.services.lookup import lookup_link
 
         form = front_desk_form(runtime.database, runtime.engines.catalog, code, Applicant(applicant, identifier, address),
-                               DeskInfo(desk=runtime.config.organisation.upper()), f"api:{user.name}", confirmed)
+                               DeskInfo(desk=runtime.config.organisation.upper()), f"api:{user.name}", confirmed,
+                               lookup=lookup_link(runtime.config.public_url, runtime.config.data_dir))
         return Response(form.pdf, media_type="application/pdf",
                         headers={"Content-Disposition": f'inline; filename="{code}-{form.form}.pdf"', "X-Sohoa-Form": form.form})
 

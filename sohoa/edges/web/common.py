@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from sohoa.edges.workers.settings import WorkerSettings
-from sohoa.services.lookup import LookupLink, load_secret
+from sohoa.services.lookup import LookupLink, lookup_link
 from sohoa.services.runtime import Runtime
 
 templates = Environment(loader=PackageLoader("sohoa.edges.web", "templates"), autoescape=select_autoescape(["html"]),
@@ -56,9 +56,7 @@ class WebDeps:
         return _link(config.public_url, config.data_dir)
 
 
-@functools.cache
-def _link(public_url: str, data_dir: Path) -> LookupLink:
-    return LookupLink(public_url, load_secret(data_dir))
+_link = functools.cache(lookup_link)
 
 
 def render(request: Request, name: str, session=None, status_code: int = 200, **context) -> HTMLResponse:
