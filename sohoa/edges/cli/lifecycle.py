@@ -170,6 +170,8 @@ def retry(code: Annotated[str, typer.Argument(help="Dossier code whose digitizat
             with progress_bar(False) as progress:
                 outcome = run_work(runtime, order.job_id, actor=f"cli:{user()}", progress=progress)
             out.print(f"{code}: {order.job_id} {outcome.state}" + (f" — {outcome.error}" if outcome.error else ""))
+            if outcome.state == "failed":
+                raise typer.Exit(65)
         elif queue_order(queue_for(runtime.config), order, WorkerSettings.from_env()):
             out.print(f"{code}: {order.job_id} queued again")
         else:

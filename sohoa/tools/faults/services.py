@@ -208,11 +208,22 @@ class Workers:
         process.wait()
 
     def stop_all(self) -> None:
-        """Stop every worker and what it started (its scheduler)."""
+        """Stop every worker and what it started (its scheduler): SIGTERM first, so that RQ's warm shutdown gives up
+        the scheduler's lock (a killed scheduler holds it for a minute), SIGKILL for what is left."""
+        for process in self.processes:
+            _signal_group(process, signal.SIGTERM)
         for process in self.processes:
             try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
                 pass
+            _signal_group(process, signal.SIGKILL)
             process.wait()
         self.processes = []
+
+
+def _signal_group(process: subprocess.Popen, number: int) -> None:
+    try:
+        os.killpg(process.pid, number)
+    except ProcessLookupError:
+        pass
