@@ -152,11 +152,13 @@ def form(code: Annotated[str, typer.Argument(help="Dossier code.")],
     from sohoa.services.db import open_database
     from sohoa.lifecycle.forms.receipt import Applicant, DeskInfo
     from sohoa.lifecycle.front_desk import front_desk_form
+    from sohoa.services.lookup import lookup_link
 
     config = Config.from_env()
     database = open_database(config.database_url)
     made = front_desk_form(database, load_catalog(), code, Applicant(applicant, identifier, address),
-                           DeskInfo(desk=config.organisation.upper()), f"cli:{_user()}", confirmed)
+                           DeskInfo(desk=config.organisation.upper()), f"cli:{_user()}", confirmed,
+                           lookup=lookup_link(config.public_url, config.data_dir))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(made.pdf)
     title = {"mau-01": "Mẫu 01 (giấy tiếp nhận, hẹn trả kết quả)", "mau-02": "Mẫu 02 (yêu cầu bổ sung hồ sơ)"}[made.form]
