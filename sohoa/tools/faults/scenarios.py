@@ -39,24 +39,21 @@ def _recover_after(lab: Lab, run: Run, codes: list[str], since: float) -> None:
 
 
 def worker_killed(lab: Lab, dossiers: int = 20, kills: int = 20) -> Run:
-    """SIGKILL a busy worker at random moments while a batch is digitized; a service manager starts a new one."""
+    """SIGKILL busy workers at random moments of their dossiers; a service manager starts new ones at once."""
     run = Run("worker SIGKILLed at a random point of a dossier")
     chance = random.Random(14)
     lab.workers.keep(lab.worker_count, lab.worker_env)
-    run.codes = [lab.submit()[0] for _ in range(dossiers)]
-    deadline = time.monotonic() + 600
-    pending: dict[str, float] = {}
-    while time.monotonic() < deadline and not all(lab.states(c) <= {"done", "failed"} for c in run.codes):
-        time.sleep(chance.uniform(0.5, 4.0))
-        busy = lab.busy_workers()
-        if busy and run.faults < kills:
-            working = [c for c in run.codes if "working" in lab.states(c)]
-            lab.workers.kill(chance.choice(busy))
+    while run.faults < kills and len(run.codes) < dossiers + kills:
+        wave = [lab.submit()[0] for _ in range(lab.worker_count)]  # one per worker, so no queue wait is measured
+        run.codes += wave
+        for code in wave:
+            lab.wait_for(code, "working")
+        time.sleep(chance.uniform(0.0, 10.0))
+        struck = [code for code in wave if "working" in lab.states(code)]
+        for process in lab.busy_workers()[: kills - run.faults]:
+            lab.workers.kill(process)
             run.faults += 1
-            pending.update({code: time.monotonic() for code in working if code not in pending})
-        lab.workers.keep(lab.worker_count, lab.worker_env)
-    settled = lab.settle(run.codes)
-    run.recover = [settled[code] - since for code, since in pending.items() if code in settled]
+        _recover_after(lab, run, struck, time.monotonic())
     return run
 
 

@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run_all(lab: Lab, console: Console, quick: bool) -> list[scenarios.Run]:
-    sizes = {"worker_killed": {"dossiers": 6, "kills": 6}} if quick else {}
+    sizes = {"worker_killed": {"dossiers": 4, "kills": 4}} if quick else {}
     done = []
     for scenario in scenarios.SCENARIOS:
         options = sizes.get(scenario.__name__, {"runs": 1} if quick and scenario is not scenarios.worker_killed else {})
