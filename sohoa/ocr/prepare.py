@@ -28,6 +28,7 @@ from PIL import Image, ImageOps
 from sohoa.errors import InputRejected
 from sohoa.intake.files import PageSource
 from sohoa.ocr.engine import OcrEngine
+from sohoa.ocr.jpeg import decode_jpeg
 from sohoa.ocr.orientation import detect_orientation_fast, estimate_skew, rotate_clockwise
 
 Image.MAX_IMAGE_PIXELS = None  # intake enforces its own, clearer pixel limit before any decode
@@ -286,6 +287,11 @@ def decode_page(source: PageSource, work_dir: Path, assumed_dpi: float) -> tuple
             grey = image.mode in ("1", "L", "I;16", "I", "LA")
             if source.media_type == "image/tiff" and getattr(image, "n_frames", 1) > 1:
                 return _pil_to_array(ImageOps.exif_transpose(image), grey), dpi
+            orientation = image.getexif().get(0x0112, 1)
+        if source.media_type == "image/jpeg":
+            pixels = decode_jpeg(source.path.read_bytes(), grey, orientation)
+            if pixels is not None:
+                return pixels, dpi
         flags = cv2.IMREAD_GRAYSCALE if grey else cv2.IMREAD_COLOR  # both honour EXIF orientation
         pixels = cv2.imdecode(np.fromfile(source.path, dtype=np.uint8), flags)
         if pixels is None:
