@@ -6,11 +6,12 @@
 """
 
 from sohoa.catalog.errors import CatalogError, CatalogLookupError, UnknownProcedure, UnknownVariant
-from sohoa.catalog.loader import DATA_DIR, clear_cache, load_catalog
+from sohoa.catalog.loader import DATA_DIR, INDUSTRY_TRADE_DIR, clear_cache, load_catalog
 from sohoa.catalog.models import Catalog, Component, DocumentType, Fee, Procedure, Variant, Verification
 
 __all__ = [
     "DATA_DIR",
+    "INDUSTRY_TRADE_DIR",
     "Catalog",
     "CatalogError",
     "CatalogLookupError",

@@ -136,7 +136,10 @@ class Procedure(FrozenModel):
     fees: tuple[Fee, ...] = Field(default=(), description="Fees by case; empty when none or not recorded.")
     legal_basis: tuple[Text, ...] = Field(min_length=1, description="Legal documents the checklist rests on.")
     effective_date: dt.date = Field(description="Date from which this checklist applies.")
-    source: Text = Field(description="Where the facts were read.")
+    source: Text = Field(description="Where the facts were read: URL(s) of the stored record, or the legal document and "
+                                     "article, and what was assumed.")
+    checked_on: dt.date | None = Field(
+        default=None, description="Day a person last read the record against `source`; None = not recorded.")
     verified: Verification = Field(description="[V]/[R] flags per fact.")
     variants: tuple[Variant, ...] = Field(min_length=1, description="Cases; the first is the default.")
     retention_years: StrictInt | None = Field(
@@ -162,6 +165,11 @@ class Procedure(FrozenModel):
             if variant.id == variant_id:
                 return variant
         raise UnknownVariant(self.code, variant_id, [v.id for v in self.variants])
+
+    @property
+    def fully_verified(self) -> bool:
+        """True when a source read states the national code, the name, the processing days and the components."""
+        return self.is_national_code and self.verified.name and self.verified.processing_days and self.verified.components
 
     @property
     def is_national_code(self) -> bool:
