@@ -1,4 +1,4 @@
-"""The department catalogue (sohoa/catalog/data/cong-thuong): at least 30 Sở Công Thương procedures with the shipped
+"""The department catalogue (sohoa/catalog/data/cong_thuong): at least 30 Sở Công Thương procedures with the shipped
 ones, each with its source and verified flags, and what it does to the procedure proposals."""
 
 from __future__ import annotations

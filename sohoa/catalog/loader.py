@@ -14,7 +14,7 @@ from sohoa.catalog.models import Catalog, DocumentType, Procedure
 
 DATA_DIR = Path(__file__).with_name("data")
 """The catalogue shipped with the package."""
-INDUSTRY_TRADE_DIR = DATA_DIR / "cong-thuong"
+INDUSTRY_TRADE_DIR = DATA_DIR / "cong_thuong"
 """More Sở Công Thương procedures (a department's catalogue), each marked verified or not with its source; not part
 of the default catalogue (nor of the page model's training): load it with `load_catalog(extra=INDUSTRY_TRADE_DIR)`
 or point SOHOA_CATALOG_DIR at it."""
