@@ -81,7 +81,7 @@ def _complete_dossier(code: str) -> tuple[str, str, tuple[PageText, ...]]:
 
 @pytest.mark.parametrize("code", ["2.000648", "2.000004", "2.000162", "SCT.RUOU-SX"])
 def test_the_papers_still_propose_their_procedure_first(catalog: Catalog, code: str) -> None:
-    """With 34 procedures instead of 9, a complete dossier's own procedure still comes first with fit 1.0."""
+    """With 37 procedures instead of 9, a complete dossier's own procedure still comes first with fit 1.0."""
     truth_code, truth_variant, pages = _complete_dossier(code)
     guesses = propose_procedures(pages, catalog, page_model())
     assert (guesses[0].procedure_code, guesses[0].variant) == (truth_code, truth_variant)
