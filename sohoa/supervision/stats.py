@@ -71,6 +71,14 @@ def report_buckets(query: StatsQuery) -> tuple[Bucket, ...]:
     return found
 
 
+def bucket_named(query: StatsQuery, period: str) -> Bucket:
+    """The period of `query` labelled `period`; InvalidQuery when it has none."""
+    bucket = next((b for b in report_buckets(query) if b.label == period), None)
+    if bucket is None:
+        raise InvalidQuery(f"period {period!r} is not in {query.first} to {query.last} by {query.period}")
+    return bucket
+
+
 def filter_of(query: StatsQuery) -> StatsFilter:
     """The database filter of a query."""
     return StatsFilter(agency=query.agency, department=query.department, procedure_code=query.procedure_code,
@@ -130,9 +138,7 @@ def dossiers_behind(database: Database, query: StatsQuery, figure: str, period: 
         raise InvalidQuery(f"unknown figure {figure!r}; known: {', '.join(FIGURES)}")
     if not 1 <= limit <= MAX_LISTED or offset < 0:
         raise InvalidQuery(f"limit must be 1 to {MAX_LISTED} and offset at least 0")
-    bucket = next((b for b in report_buckets(query) if b.label == period), None)
-    if bucket is None:
-        raise InvalidQuery(f"period {period!r} is not in {query.first} to {query.last} by {query.period}")
+    bucket = bucket_named(query, period)
     dimension = query.group_by.value if query.group_by is not None else None
     codes = database.stats_codes(filter_of(query), figure, bucket.start, bucket.end, as_of, dimension, group,
                                  limit, offset)
@@ -186,6 +192,6 @@ def table_csv(table: StatsTable) -> str:
     return out.getvalue()
 
 
-__all__ = ["FIGURES", "MAX_LISTED", "RATE_OF", "VIOLATION_FIGURES", "StatsLine", "StatsTable", "describe",
+__all__ = ["FIGURES", "MAX_LISTED", "RATE_OF", "VIOLATION_FIGURES", "StatsLine", "StatsTable", "bucket_named", "describe",
            "dossiers_behind", "filter_of", "reference_table", "report_buckets", "stats_table", "sweep", "table_csv",
            "table_json"]

@@ -18,7 +18,7 @@ from sohoa.errors import SohoaError
 
 log = logging.getLogger(__name__)
 
-PAGE_PREFIXES = ("/dang-nhap", "/dang-xuat", "/mot-cua", "/chuyen-vien", "/kiem-tra", "/tra-cuu", "/web-static")
+PAGE_PREFIXES = ("/dang-nhap", "/dang-xuat", "/mot-cua", "/chuyen-vien", "/kiem-tra", "/giam-sat", "/tra-cuu", "/web-static")
 """Paths of the pages (and "/" itself)."""
 
 ADVICE = {

@@ -11,7 +11,7 @@ report, whichever is earlier).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -274,11 +274,13 @@ class StatsMixin:
             return [row[0] for row in connection.execute(query)]
 
     def violation_records(self, where: StatsFilter, start: datetime, end: datetime, rule: str | None = None,
-                          limit: int = 100, offset: int = 0) -> list[ViolationRecord]:
-        """Recorded violations that happened in ``[start, end)``, oldest first."""
+                          limit: int = 100, offset: int = 0, codes: Sequence[str] | None = None) -> list[ViolationRecord]:
+        """Recorded violations that happened in ``[start, end)``, oldest first (only of `codes` when given)."""
         conditions = [violations.c.at >= start, violations.c.at < end, *where.conditions()]
         if rule is not None:
             conditions.append(violations.c.rule == rule)
+        if codes is not None:
+            conditions.append(violations.c.dossier_code.in_(list(codes)))
         query = (select(violations).select_from(violations.join(dossier_stats, _s.dossier_code == violations.c.dossier_code))
                  .where(*conditions).order_by(violations.c.at, violations.c.dossier_code, violations.c.rule)
                  .limit(limit).offset(offset))
@@ -304,6 +306,12 @@ class StatsMixin:
         """Rows of the dossiers received in ``[start, end)``, by code (what the portal export reads)."""
         query = (select(dossier_stats).where(_s.received_at >= start, _s.received_at < end, *where.conditions())
                  .order_by(_s.dossier_code).limit(limit).offset(offset))
+        with self._read("read dossier facts") as connection:
+            return [StatsEntry(**row._asdict()) for row in connection.execute(query)]
+
+    def stats_entries_of(self, codes: Sequence[str]) -> list[StatsEntry]:
+        """Rows of the dossiers `codes`, by code (what a list behind a number shows)."""
+        query = select(dossier_stats).where(_s.dossier_code.in_(list(codes))).order_by(_s.dossier_code)
         with self._read("read dossier facts") as connection:
             return [StatsEntry(**row._asdict()) for row in connection.execute(query)]
 
