@@ -186,3 +186,6 @@ def test_the_month_by_day_and_channel_fits_the_screen(month_site, browser, tmp_p
     bars = browser.find_elements(By.CSS_SELECTOR, "#bieu-do-ket-qua a.bar")
     assert len(bars) == 3 * len(lines)
     _full_shot(browser, tmp_path, "giam-sat-theo-ngay")
+    browser.get(f"{site.url}/giam-sat?{urlencode({'tu': '2026-01-01', 'den': '2026-12-31', 'ky': 'day'})}")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#bang-chi-so tbody tr")) == 365
+    assert not browser.find_elements(By.CSS_SELECTOR, "svg") and browser.find_elements(By.ID, "khong-ve")

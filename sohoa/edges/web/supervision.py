@@ -38,8 +38,10 @@ FIGURE_LABELS = {
 }
 """Each figure's name on the page."""
 PERIOD_LABELS = {Period.DAY: "Ngày", Period.MONTH: "Tháng", Period.QUARTER: "Quý", Period.YEAR: "Năm"}
+"""Each period's name in the form."""
 GROUP_LABELS = {Dimension.AGENCY: "Cơ quan", Dimension.DEPARTMENT: "Phòng ban", Dimension.PROCEDURE: "Thủ tục",
                 Dimension.CHANNEL: "Kênh tiếp nhận"}
+"""Each split's name in the form and the table."""
 EVIDENCE_LABELS = {
     "missing_required": "Thiếu thành phần bắt buộc", "unexpected": "Giấy tờ ngoài danh mục", "request": "Lần yêu cầu",
     "requests": "Các lần yêu cầu", "deadline": "Hạn giải quyết", "promised_at": "Ngày hẹn trả",
@@ -50,8 +52,11 @@ EVIDENCE_LABELS = {
 RATE_HINT = {"components_digitized": "trên số tiếp nhận", "results_digitized": "trên số đã giải quyết",
              "digitized": "trên số đã giải quyết", "reuse": "trên số thành phần đã số hóa",
              "early": "trên số đã giải quyết", "on_time": "trên số đã giải quyết", "late": "trên số đã giải quyết"}
+"""What each rate is over, in its column's tooltip."""
 PER_PAGE = 100
 """Dossiers per page of a list behind a number."""
+MAX_CHART_LINES = 62
+"""Most lines drawn as bars (two months by day); past it a bar would be narrower than 3 px."""
 CHARTS = (
     ("bieu-do-ket-qua", "Kết quả giải quyết (số hồ sơ)", ("early", "on_time", "late"), False),
     ("bieu-do-so-hoa", "Tỷ lệ số hóa (%)", ("components_digitized", "results_digitized", "digitized"), True),
@@ -142,7 +147,9 @@ def behind_link(form: ReportForm, line: StatsLine, figure: str) -> str:
 
 
 def charts_of(form: ReportForm, table: StatsTable) -> list[Chart]:
-    """The four charts of the table."""
+    """The four charts of the table; none past :data:`MAX_CHART_LINES` lines (the table still lists them)."""
+    if len(table.lines) > MAX_CHART_LINES:
+        return []
     label = line_labeller(table)
     return [bar_chart(chart_id, title, table.lines, [(name, FIGURE_LABELS[name]) for name in names], label,
                       lambda line, figure: behind_link(form, line, figure), percent)
