@@ -186,6 +186,12 @@ def test_the_month_by_day_and_channel_fits_the_screen(month_site, browser, tmp_p
     bars = browser.find_elements(By.CSS_SELECTOR, "#bieu-do-ket-qua a.bar")
     assert len(bars) == 3 * len(lines)
     _full_shot(browser, tmp_path, "giam-sat-theo-ngay")
+    online = browser.find_element(By.CSS_SELECTOR, "#bieu-do-ket-qua a.bar[data-figure='early'][data-line='2026-11-24'][data-group='2']")
+    assert online.get_attribute("aria-label") == "Trước hạn, 2026-11-24 · Trực tuyến: 1 (100.00 %)"
+    online.click()
+    wait_for(browser, lambda d: d.find_elements(By.ID, "ds-ho-so"), 30, "the list behind the grouped bar")
+    assert _listed(browser) == list(codes("A8"))
+    assert browser.find_element(By.ID, "tieu-de").text == "Trước hạn — kỳ 2026-11-24 · Trực tuyến"
     browser.get(f"{site.url}/giam-sat?{urlencode({'tu': '2026-01-01', 'den': '2026-12-31', 'ky': 'day'})}")
     assert len(browser.find_elements(By.CSS_SELECTOR, "#bang-chi-so tbody tr")) == 365
     assert not browser.find_elements(By.CSS_SELECTOR, "svg") and browser.find_elements(By.ID, "khong-ve")

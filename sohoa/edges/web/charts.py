@@ -45,6 +45,8 @@ class Bar:
     """The figure's name (:data:`sohoa.supervision.stats.FIGURES`)."""
     line: str
     """The line's period label."""
+    group: str
+    """The line's group value; empty when not grouped."""
     shown: str
     """The value drawn, as printed: the count in a chart of counts (``3``), the percentage in a chart of rates
     (``27.27``, ``N/A``)."""
@@ -123,7 +125,8 @@ def bar_chart(chart_id: str, title: str, lines: Sequence[StatsLine], series: Seq
             if not percent and figure.of is not None:
                 unit = f" ({figure.shown}{' %' if figure.percent is not None else ''})"
             bars.append(Bar(x=round(x, 1), y=round(baseline - height, 1), width=round(max(bar_width - 1, 1), 1),
-                            height=round(height, 1), series=number, figure=name, line=line.period, shown=shown,
+                            height=round(height, 1), series=number, figure=name, line=line.period,
+                            group=line.group or "", shown=shown,
                             label=f"{label}, {line_label(line)}: {shown}{unit}", href=href(line, name),
                             value_above=bar_width >= 16 or value is None and bar_width >= 12))
     widest = max((len(line_label(line)) * CHAR_WIDTH + 8 for line in lines), default=MIN_LABEL)
