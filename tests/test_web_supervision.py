@@ -149,6 +149,9 @@ def test_the_csv_is_the_core_table_and_every_view_is_logged(month_site, browser)
     user = f"web:{site.tokens['auditor'][0]}"
     actions = [(e.actor, e.action) for e in site.runtime.database.iter_access_log()]
     assert (user, "view") in actions and (user, "stats") in actions and (user, "stats-dossiers") in actions
+    status, body, _ = fetch_with_session(browser, f"{site.url}/giam-sat/ho-so?{urlencode(FILTERS)}&chi-so=late&dong=2026-10")
+    assert status == 422 and "Điều kiện tìm kiếm hoặc bộ lọc không dùng được." in body.decode()
+    assert "period &#39;2026-10&#39; is not in 2026-11-01 to 2026-11-30" in body.decode()
     page = f"{site.url}/giam-sat?{urlencode(FILTERS | {'co-quan': AGENCY})}"
     seconds = []
     for _ in range(5):

@@ -40,6 +40,8 @@ ADVICE = {
 ADVICE_BY_KIND = {
     "FormRefused": ("Biểu mẫu đã hết hạn hoặc không phải do trang này gửi.", "Tải lại trang, nhập lại rồi gửi lại."),
     "LookupThrottled": ADVICE[429],
+    "InvalidQuery": ("Điều kiện tìm kiếm hoặc bộ lọc không dùng được.",
+                     "Kiểm tra lại giá trị được nêu bên dưới (ngày, kỳ, mã, chỉ số) rồi thử lại."),
 }
 """Errors whose advice is more precise than their status's."""
 
