@@ -18,7 +18,7 @@ from sohoa.archive.dossier import archive_originals, archive_results, retention_
 from sohoa.catalog import Catalog, CatalogLookupError
 from sohoa.classification.procedure import check_procedure
 from sohoa.classification.report import page_reports
-from sohoa.classification.rules import PageText, checklist_verdict, classify_pages
+from sohoa.classification.rules import checklist_verdict, classifier_page, classify_pages
 from sohoa.errors import UnknownProcedureCode
 from sohoa.intake.files import IntakeLimits, inspect_file, list_pages
 from sohoa.models.dossier import ComponentBuild, DossierRequest, ProgressCallback
@@ -87,7 +87,7 @@ def process_dossier(request: DossierRequest, settings: PipelineSettings, engines
                                       on_done=lambda _: progress("pages", next(done), len(page_sources)))
     timings.extend(_page_substage_timings(pages))
     with _timed(timings, "classify", len(pages)):
-        texts = tuple(PageText(text=page.text, blank=page.prepared.blank, separator=page.separator) for page in pages)
+        texts = tuple(classifier_page(page) for page in pages)
         assignments = classify_pages(texts, variant, engines.catalog.document_types(),
                                      _page_model(engines.catalog, settings.model_cache))
         checklist = checklist_verdict(assignments, variant, texts)

@@ -14,8 +14,9 @@ _NUMBER = re.compile(r"^\s*S[ốôo0]\s*[:;]\s*(\w[\w/.\-]*)")
 _DATE = re.compile(r"ng[àa]y\s+(\d{1,2})\s+th[áa]ng\s+(\d{1,2})\s+n[ăa]m\s+(\d{4})", re.IGNORECASE)
 _CODE = re.compile(r"(?:m[ãa]\s*s[ốo]\s*(?:doanh\s*nghi[ệe]p|thu[ếe]|h[ộo]\s*kinh\s*doanh|h[ợo]p\s*t[áa]c\s*x[ãa])"
                    r"[^:\d]{0,20}[:;]?\s*)(\d[\d ]{8,12}\d)", re.IGNORECASE)
-_NAME = re.compile(r"^(?:\d+\.\s*)?(?:T[êe]n\s+(?:th[ưu][ơo]ng\s+nh[âa]n|doanh\s+nghi[ệe]p|c[ôo]ng\s+ty\s+vi[ếe]t\s+b[ằa]ng\s+ti[ếe]ng\s+Vi[ệe]t"
-                   r"|h[ợo]p\s+t[áa]c\s+x[ãa]|h[ộo]\s+kinh\s+doanh|c[ơo]\s+s[ởo])|B[êe]n\s+[BA])\s*[:;]\s*(.+)$", re.IGNORECASE)
+_NAME = re.compile(r"^(?:\d+\.\s*)?(?:T[êe]n\s+(?:th[ưu][ơo]ng\s+nh[âa]n|doanh\s+nghi[ệe]p|c[ôo]ng\s+ty|h[ợo]p\s+t[áa]c\s+x[ãa]"
+                   r"|h[ộo]\s+kinh\s+doanh|c[ơo]\s+s[ởo])(?:\s+vi[ếe]t\s+b[ằa]ng\s+ti[ếe]ng\s+Vi[ệe]t)?|B[êe]n\s+[BA])\s*[:;]\s*(.+)$",
+                   re.IGNORECASE)
 _BODY_START = ("kinh gui", "can cu", "ten thuong nhan", "ben a", "hom nay", "chung toi", "1 ", "ma so", "xet ")
 
 

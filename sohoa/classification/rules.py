@@ -28,6 +28,8 @@ from sohoa.ocr.text import fold_diacritics
 
 if TYPE_CHECKING:
     from sohoa.ocr.qr import SeparatorMark
+    from sohoa.ocr.engine import Word
+    from sohoa.ocr.pages import PageResult
 
 _MOTTO_TOKENS = ("cong", "hoa", "xa", "hoi", "chu", "nghia", "viet", "nam")
 _SLOGAN_TOKENS = ("doc", "lap", "tu", "do", "hanh", "phuc")
@@ -60,6 +62,25 @@ class PageText:
     """Blank pages are never assigned."""
     separator: SeparatorMark | None = None
     """A `sohoa.ocr.qr.SeparatorMark` when the page is a separator sheet (detected by its QR code)."""
+    words: tuple[Word, ...] = ()
+    """The OCR words of the page with their boxes and confidences (empty for born-digital pages), for the key
+    fields' regions and confidences."""
+    size: tuple[int, int] | None = None
+    """Width and height in pixels of the image the words were read on; None when the page was not OCR'd."""
+    dpi: float | None = None
+    """Resolution of that image."""
+
+
+def classifier_page(page: PageResult) -> PageText:
+    """What the classifier needs of one read page: text, blank, separator, and the OCR words with the size and
+    resolution of the page image their boxes are measured on (page pixels)."""
+    ocr, dpi = page.ocr, page.prepared.dpi
+    size = None
+    if ocr is not None and dpi and ocr.layout.bbox is not None:
+        scale = dpi / (ocr.layout_dpi or dpi)
+        size = (round(ocr.layout.bbox.right * scale), round(ocr.layout.bbox.bottom * scale))
+    return PageText(text=page.text, blank=page.prepared.blank, separator=page.separator,
+                    words=ocr.words if ocr is not None else (), size=size, dpi=dpi if size else None)
 
 
 @dataclass(frozen=True)
@@ -203,11 +224,13 @@ def document_spans(assignments: tuple[PageAssignment, ...]) -> list[tuple[int, .
 def extract_documents(assignments: tuple[PageAssignment, ...], pages: tuple[PageText, ...]) -> tuple[ExtractedFields, ...]:
     """Key fields (số ký hiệu, date, issuer, enterprise code and name, summary) of every document."""
     from sohoa.classification.fields import extract_fields
+    from sohoa.classification.keyfields import key_fields
 
     out = []
     for span in document_spans(assignments):
         first = assignments[span[0]]
-        out.append(extract_fields([pages[i].text for i in span], span, first.position, first.document_type))
+        fields = extract_fields([pages[i].text for i in span], span, first.position, first.document_type)
+        out.append(fields.model_copy(update={"fields": key_fields(fields, span, pages)}))
     return tuple(out)
 
 

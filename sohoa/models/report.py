@@ -113,6 +113,39 @@ class ComponentEvidence(FrozenModel):
     document_types: tuple[str, ...] = Field(default=(), description="Catalogue document types recognised for it (one of its alternatives).")
 
 
+FIELD_NAMES = ("number", "issue_date", "issuer", "enterprise_code", "enterprise_name")
+"""The key fields a person can check and correct, in the order they are shown."""
+
+
+class FieldCorrectionNote(FrozenModel):
+    """Who set a key field by hand, and what was read before."""
+
+    extracted_value: str = Field(description="The value as read from the page, before any correction.")
+    corrected_by: str = Field(description="Who corrected it (as the access log records them).")
+    corrected_at: str = Field(description="When, ISO 8601 UTC.")
+
+
+class KeyField(FrozenModel):
+    """One key field of a document with where it was read, how far it can be trusted and what its check found."""
+
+    name: Literal["number", "issue_date", "issuer", "enterprise_code", "enterprise_name"] = Field(
+        description="Field name: number (số, ký hiệu), issue_date, issuer, enterprise_code, enterprise_name.")
+    value: str = Field(description="The value as printed (as corrected, when a person corrected it); '' when not found.")
+    normalized: str = Field(description="Normal form: ISO date, code digits (with -XXX for a branch), upper-case số ký hiệu, single spaces.")
+    confidence: float = Field(description="0-1, an estimate of the probability that `normalized` is what the paper says: the "
+                                          "weakest OCR word of the value, raised by a passed check digit, cut by a failed "
+                                          "check (docs/classification.md, 'Key fields'); 1 when a person set it; 0 when missing.")
+    ocr_confidence: float | None = Field(default=None, description="Lowest Tesseract confidence (0-1) of the words the value was read from; null when not located or not OCR'd.")
+    check: Literal["valid", "invalid", "unchecked", "missing"] = Field(description="What the field's check found (MST check digit, calendar date, số ký hiệu format, legal form of a name).")
+    check_note: str = Field(default="", description="Why, in a few words.")
+    page: int | None = Field(default=None, description="Dossier page index the value was read on; null when not located.")
+    region: tuple[int, int, int, int] | None = Field(
+        default=None, description="left, top, right, bottom of the value's words (their OCR boxes), in pixels of the upright page image of `page` (see `page_size`, `dpi`).")
+    page_size: tuple[int, int] | None = Field(default=None, description="Width and height in pixels of the upright page image the region is measured on.")
+    dpi: float | None = Field(default=None, description="Resolution of that image (region in PDF points = pixels x 72 / dpi).")
+    correction: FieldCorrectionNote | None = Field(default=None, description="Set when a person corrected the value.")
+
+
 class ExtractedFields(FrozenModel):
     """Key fields read from one document's pages (empty string when not found)."""
 
@@ -125,6 +158,8 @@ class ExtractedFields(FrozenModel):
     enterprise_code: str = Field(default="", description="10-digit enterprise code (mã số doanh nghiệp / mã số thuế).")
     enterprise_name: str = Field(default="", description="Enterprise (applicant) name as printed.")
     summary: str = Field(default="", description="Document type and summary (tên loại và trích yếu), from the title lines.")
+    fields: tuple[KeyField, ...] = Field(default=(), description="The key fields with confidence, page region and check; "
+                                                                 "a person's correction also replaces the flat value above.")
 
 
 class ChecklistVerdict(FrozenModel):

@@ -30,6 +30,7 @@ from sohoa.services.access import (NotAuthenticated, Permission, Principal, auth
 from sohoa.archive import IntegrityError, ObjectMissing, StorageError
 from sohoa.services.config import Config, check_environment
 from sohoa.errors import InputRejected, InvalidQuery, SohoaError
+from sohoa.edges.api.fields import install_field_routes
 from sohoa.edges.api.lifecycle import install_lifecycle_routes, lifecycle_fields
 from sohoa.edges.api.negotiate import accepted_format
 from sohoa.edges.api.stats import stats_router
@@ -161,6 +162,7 @@ def create_app(runtime: Runtime | None = None, queue=None, worker_settings: Work
     _install_service_routes(app, runtime_dep, caller, get_trust)
     install_lifecycle_routes(app, runtime_dep, get_queue, caller, _save_upload, worker_settings)
     install_work_routes(app, runtime_dep, get_queue, caller, worker_settings)
+    install_field_routes(app, runtime_dep, caller)
     app.include_router(stats_router(runtime_dep, caller))
     install_web(app, get_runtime, get_queue, worker_settings, _save_upload)
     return app

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Row, case, delete, func, insert, select, upda
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError, StatementError
 
+from sohoa.classification.keyfields import apply_corrections
 from sohoa.services.db import migrate
 from sohoa.services.db.artifacts import artifact_row, artifact_rows
 from sohoa.services.db.codes import VIETNAM_TIME, DossierCode, check_agency_code, local_day, next_serial, parse_dossier_code, reserve_serial
@@ -33,6 +34,7 @@ from sohoa.services.db.records import (
 from sohoa.services.db.access_log import AccessLogMixin
 from sohoa.services.db.lifecycle import LifecycleMixin
 from sohoa.services.db.rows import dossier_from_row as _dossier, not_found as _not_found
+from sohoa.services.db.fields import FieldsMixin, corrections_to_apply
 from sohoa.services.db.reuse import ReuseMixin
 from sohoa.services.db.search import SearchMixin, page_text_rows
 from sohoa.services.db.users import UserAccountsMixin
@@ -64,7 +66,8 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Database(AccessLogMixin, SearchMixin, UserAccountsMixin, ReuseMixin, LifecycleMixin, WorkMixin, WebMixin):
+class Database(AccessLogMixin, SearchMixin, UserAccountsMixin, ReuseMixin, LifecycleMixin, WorkMixin, WebMixin,
+               FieldsMixin):
     """The catalogue database at ``url``: ``sqlite:///path`` (embedded) or ``postgresql+psycopg://...``.
 
     ``code_timezone`` is the zone whose calendar day goes into allocated dossier codes; ``clock``
@@ -203,7 +206,8 @@ class Database(AccessLogMixin, SearchMixin, UserAccountsMixin, ReuseMixin, Lifec
         """Store the report JSON and replace the dossier's artifacts and searchable page texts, atomically;
         with `status`, also set the status and clear any earlier error in the same transaction.
 
-        The dossier's variant is filled from ``report["variant"]`` when it was registered without one.
+        The dossier's variant is filled from ``report["variant"]`` when it was registered without one. Key-field
+        corrections recorded earlier are applied again where the same value was read again.
         """
         rows = artifact_rows(code, report)
         variant = report.get("variant")
@@ -214,6 +218,8 @@ class Database(AccessLogMixin, SearchMixin, UserAccountsMixin, ReuseMixin, Lifec
         if status is not None:
             changes.update(status=int(_enum(DossierStatus, status, code, "status")), error=None)
         with self._write(f"save the report of dossier {code}", code) as connection:
+            if corrections := corrections_to_apply(connection, code):  # a person's corrections outlive a new reading
+                changes["report"] = apply_corrections(report, corrections)
             result = connection.execute(update(dossiers).where(dossiers.c.code == code).values(**changes))
             if result.rowcount == 0:
                 raise _not_found(code)

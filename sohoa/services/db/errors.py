@@ -62,6 +62,18 @@ class ArtifactNotFound(SohoaError):
         self.key = key
 
 
+class KeyFieldNotFound(SohoaError):
+    """No document of the dossier's report covers the page, or the field is not a key field."""
+
+    exit_code = 66  # EX_NOINPUT
+    http_status = 404
+
+    def __init__(self, dossier_code: str, reason: str) -> None:
+        super().__init__(f"dossier {dossier_code}: {reason}")
+        self.dossier_code = dossier_code
+        self.reason = reason
+
+
 def check_text(code: str, field: str, value: object, max_length: int | None) -> None:
     """`InvalidRecord` naming dossier `code` and `field` unless `value` is a non-blank string within `max_length`."""
     if not isinstance(value, str) or not value.strip() or (max_length is not None and len(value) > max_length):
