@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from sohoa.catalog import DocumentType, Variant
+from sohoa.classification.fragments import fragment_scores
 from sohoa.classification.model import OTHER, PageModel
 from sohoa.classification.titles import DECISIVE_RATIO, MIN_RATIO, TitleMatch, title_matches
 from sohoa.models.report import ChecklistVerdict, ComponentEvidence, ExtractedFields, UnexpectedDocument
@@ -116,6 +117,16 @@ class _Cues:
     title: str
     decisive: TitleMatch | None = None
     certification_only: bool = False
+    fragments: dict[str, float] | None = None
+    """Scores of titles cut or merged by OCR (`sohoa.classification.fragments`), never decisive."""
+
+    @property
+    def evidence(self) -> dict[str, float]:
+        """Title evidence per type: the best of the whole-title and the fragment scores."""
+        if not self.fragments:
+            return self.title_scores
+        return {k: max(self.title_scores.get(k, 0.0), self.fragments.get(k, 0.0))
+                for k in self.title_scores.keys() | self.fragments.keys()}
 
 
 def classify_pages(pages: tuple[PageText, ...], variant: Variant, known_types: dict[str, DocumentType],
@@ -159,6 +170,36 @@ def classify_pages(pages: tuple[PageText, ...], variant: Variant, known_types: d
         assignment = _classify_one(cues, type_probs[index], first_probs[index], expected, previous)
         assignments.append(assignment)
         previous = assignment
+    return _resolve_shared(assignments, accepting)
+
+
+def _resolve_shared(assignments: list[PageAssignment], accepting: dict[str, list[int]]) -> tuple[PageAssignment, ...]:
+    """A type two components accept (a contract with the supplier or with retailers) fills, in stream order, the
+    first one not yet filled; when another document later fills that component too, the shared one moves to a
+    component it accepts that nothing fills (shuffled dossiers). Pages placed by a separator sheet are kept."""
+    documents: list[list[int]] = []
+    for index, assignment in enumerate(assignments):
+        if assignment.role == "component" and assignment.document_start:
+            documents.append([index])
+        elif assignment.role == "continuation" and documents and assignments[documents[-1][0]].position == assignment.position:
+            documents[-1].append(index)
+    if any(a.role == "separator" for a in assignments):
+        return tuple(assignments)
+    filled: dict[int, list[int]] = {}
+    for number, document in enumerate(documents):
+        filled.setdefault(assignments[document[0]].position, []).append(number)
+    for number, document in enumerate(documents):
+        first = assignments[document[0]]
+        positions = accepting.get(first.document_type or "", [])
+        if len(positions) < 2 or len(filled[first.position]) < 2:
+            continue
+        free = [p for p in positions if p != first.position and not filled.get(p)]
+        if not free:
+            continue
+        filled[first.position].remove(number)
+        filled[free[0]] = [number]
+        for index in document:
+            assignments[index] = replace(assignments[index], position=free[0])
     return tuple(assignments)
 
 
@@ -244,8 +285,9 @@ def _cues(text: str, known_types: dict[str, DocumentType]) -> _Cues:
         if 1 <= k <= n <= 50:
             numbering = (k, n)
     scores, decisive = title_matches(text, known_types)
+    fragments = fragment_scores(text, known_types) if decisive is None else {}
     return _Cues(motto=_has_motto(lines[:8]), page_number=numbering, title_scores=scores, title=_title_line(text),
-                 decisive=decisive, certification_only=_certification_only(lines))
+                 decisive=decisive, certification_only=_certification_only(lines), fragments=fragments)
 
 
 _CERTIFICATION = ("chung thuc", "sao y", "dung voi ban chinh")
@@ -275,8 +317,10 @@ def _classify_one(cues: _Cues, probs: dict[str, float], p_first: float, expected
     if cues.decisive is not None:
         # Rules first: an exact or near-exact catalogue title decides, unless the content contradicts it.
         return _by_title(cues, cues.decisive, probs, expected, model_type)
-    rule_type = best_title[0] if best_title[1] >= MIN_RATIO else None
-    assignment = _by_model(cues, probs, expected, best_title)
+    # Evidence that ties (a part of a title several phrases share) points to a type this checklist accepts.
+    best_evidence = max(cues.evidence.items(), key=lambda kv: (round(kv[1], 3), kv[0] in expected), default=("", 0.0))
+    rule_type = best_evidence[0] if best_evidence[1] >= MIN_RATIO else None
+    assignment = _by_model(cues, probs, expected, best_evidence)
     if assignment.role == "unexpected" and rule_type in expected and model_type != rule_type:
         # The title rules see an accepted paper the model does not: both guesses go to a person.
         assignment = PageAssignment("review", None, rule_type, min(assignment.confidence, 0.5), cues.title, True,
@@ -315,17 +359,22 @@ def _by_model(cues: _Cues, probs: dict[str, float], expected: dict[str, int],
               best_title: tuple[str, float]) -> PageAssignment:
     """No decisive title: the model's P(type) combined with the weaker title evidence."""
     has_title = best_title[1] >= _TITLE_MIN_RATIO
+    evidence = cues.evidence
     combined: dict[str, float] = {}
-    for doc_id in set(probs) | {k for k, v in cues.title_scores.items() if v >= MIN_RATIO}:
-        rule = cues.title_scores.get(doc_id, 0.0)
+    for doc_id in set(probs) | {k for k, v in evidence.items() if v >= MIN_RATIO}:
+        rule = evidence.get(doc_id, 0.0)
         rule = rule if rule >= MIN_RATIO else 0.0
         model_p = probs.get(doc_id, 0.0)
         combined[doc_id] = MODEL_WEIGHT * model_p + (1 - MODEL_WEIGHT) * rule if doc_id in probs else rule * 0.9
-    best_id, confidence = max(combined.items(), key=lambda kv: kv[1])
+    # `OTHER` is the model's guess for a layout it does not know as much as for a stray paper: a (part of a)
+    # catalogue title of an accepted type the rules see makes a stray paper unlikely.
+    accepted_title = max((evidence.get(d, 0.0) for d in expected), default=0.0)
+    if accepted_title >= MIN_RATIO and OTHER in combined:
+        combined[OTHER] *= 1.0 - accepted_title
+    best_id, confidence = max(combined.items(), key=lambda kv: (kv[1], kv[0] in expected))
     title = cues.title
     # How sure that the paper is none of the types this variant accepts: the model's mass outside them,
     # lowered by any accepted catalogue title the rules see.
-    accepted_title = max((cues.title_scores.get(d, 0.0) for d in expected), default=0.0)
     not_accepted = (1.0 - sum(probs.get(d, 0.0) for d in expected)) * \
         (1.0 - (accepted_title if accepted_title >= MIN_RATIO else 0.0))
     if best_id == OTHER or best_id not in expected:
