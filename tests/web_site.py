@@ -115,10 +115,14 @@ def sign_in(driver, site: Site, role: str) -> None:
 
 
 def wait_for(driver, condition, timeout: float = 120.0, what: str = "the page"):
-    """Wait until `condition(driver)` is truthy; its value."""
+    """Wait until `condition(driver)` is truthy; its value. An element the page replaced while the condition
+    read it (the pages poll and swap their verdict) counts as not yet."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout, poll_frequency=0.2).until(condition, f"timed out waiting for {what}")
+    return WebDriverWait(driver, timeout, poll_frequency=0.2,
+                         ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(
+        condition, f"timed out waiting for {what}")
 
 
 def shot(driver, folder: Path, name: str) -> Path:
