@@ -306,3 +306,48 @@ def test_control_characters_in_the_path_are_refused_before_any_lookup(service):
     answer = client.get(f"/dossiers/{code}%00", headers=tokens[Role.SPECIALIST])
     assert answer.status_code == 422 and "control characters" in answer.json()["detail"]
     assert any("\\x00" in e.outcome for e in runtime.database.iter_access_log() if e.actor == "api:specialist-01")
+
+
+def test_the_front_desk_moves_a_misclassified_page_and_the_verdict_follows(service):
+    from sohoa.lifecycle.reception import record_verdict
+    from sohoa.models.report import DossierReport
+    from tests.test_db import make_report
+
+    runtime, client, tokens, _ = service
+    desk = tokens[Role.INTAKE]
+    code = client.post("/dossiers", data={"procedure_code": "2.000620"}, headers=desk,
+                       files=[("files", ("a.jpg", sample_files()[0].read_bytes(), "image/jpeg"))]).json()["dossier_code"]
+    report = make_report(code)
+    report["variant"] = "new"
+    contract = {**report["pages"][1], "index": 2, "component_position": None, "document_type": None,
+                "classification_role": "unexpected", "classification_confidence": 0.55}
+    report["pages"] = [{**page, "classification_role": "component"} for page in report["pages"]] + [contract]
+    report["checklist"].update(unexpected=[{"pages": [2], "title": "HỢP ĐỒNG NGUYÊN TẮC"}], decision="incomplete")
+    runtime.database.save_report(code, report)
+    record_verdict(runtime, code, DossierReport.model_validate(report), "test")
+    assert runtime.database.get_dossier(code).status == 5  # Mẫu 02 at the desk: component 3 looks missing
+
+    page = f"/dossiers/{code}/pages/2/component"
+    assert client.post(f"/dossiers/{code}/pages/9/component", json={"position": 3}, headers=desk).status_code == 404
+    assert client.post(page, json={"position": 7}, headers=desk).status_code == 422
+    assert client.post(page, json={"position": 3}, headers=tokens[Role.AUDITOR]).status_code == 403
+    moved = client.post(page, json={"position": 3, "reason": "hợp đồng là thành phần 3"}, headers=desk)
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["status"] == 2 and moved.json()["checklist"]["complete"] is True
+    assert moved.json()["checklist"]["missing_positions"] == [] and moved.json()["checklist"]["unexpected"] == []
+    stored = runtime.database.get_dossier(code)
+    assert stored.report["pages"][2]["component_position"] == 3 and stored.promised_at is not None
+    history = runtime.database.dossier_history(code)
+    assert [e.action for e in history] == ["register", "request_supplement", "supply", "receive"]
+    assert history[2].details["page_correction"]["from"] == "unexpected"
+    assert history[2].details["page_correction"]["to"] == "component 3"
+    assert ("api:intake-01", "correct-page", "ok: page 3 from unexpected to component 3; verdict complete; "
+            "reason: hợp đồng là thành phần 3") in _log(runtime, code)
+
+    refused = client.post(page, json={"position": None}, headers=desk)  # received: it may not become incomplete
+    assert refused.status_code == 409 and "already received" in refused.json()["detail"]
+    assert client.post(f"/dossiers/{code}/actions/start", json={}, headers=tokens[Role.SPECIALIST]).status_code == 200
+    late = client.post(f"/dossiers/{code}/pages/1/component", json={"position": 1}, headers=desk)
+    assert late.status_code == 409 and "status 4" in late.json()["detail"]
+    assert runtime.database.get_dossier(code).report["pages"][2]["component_position"] == 3
+    assert [o for _, a, o in _log(runtime, code) if a == "correct-page"][-1].startswith("failed: IllegalTransition")

@@ -1,7 +1,9 @@
-"""Key fields over HTTP: read a dossier's key fields (confidence, page region, check) and correct one.
+"""Corrections over HTTP: read a dossier's key fields (confidence, page region, check) and correct one; move a
+misclassified page to its component.
 
 GET /dossiers/{code}/fields                      read-report: every document's key fields and the corrections made
 PUT /dossiers/{code}/pages/{page}/fields/{name}  process: set a key field of the document covering `page`
+POST /dossiers/{code}/pages/{page}/component     upload: put `page` in another component, or out of the checklist
 """
 
 
@@ -10,7 +12,8 @@ from typing import Annotated, Any
 from fastapi import FastAPI, Path
 from pydantic import BaseModel, Field
 
-from sohoa.services.access import Permission
+from sohoa.lifecycle.page_correction import UNEXPECTED, correct_page
+from sohoa.services.access import Permission, status_summary
 from sohoa.services.db.fields import FieldCorrectionRecord
 from sohoa.services.fields import correct_key_field, read_fields
 
@@ -21,6 +24,22 @@ class FieldCorrectionBody(BaseModel):
     value: str = Field(max_length=1000, description="The value as the paper carries it ('' when the paper has none); "
                                                     "dates as dd/mm/yyyy, ngày … tháng … năm … or ISO.")
     accept_invalid: bool = Field(default=False, description="Keep a value that fails its check (the paper carries it so).")
+
+
+class PageMoveBody(BaseModel):
+    """Where a misclassified page belongs."""
+
+    position: int | None = Field(description="Component position in the procedure's checklist; null: a paper the "
+                                             "checklist does not ask for (unexpected).")
+    reason: str = Field(default="", max_length=500, description="Why, kept with the correction.")
+
+
+class PageMoveView(BaseModel):
+    """The verdict after a page was moved."""
+
+    dossier_code: str = Field(description="The dossier.")
+    status: int = Field(description="The dossier's status after the desk followed the new verdict.")
+    checklist: dict[str, Any] = Field(description="The checklist verdict computed again (as `GET /dossiers/{code}` shows it without `read-report`).")
 
 
 class FieldCorrectionView(BaseModel):
@@ -79,3 +98,14 @@ def install_field_routes(app: FastAPI, RuntimeDep, caller) -> None:  # noqa: N80
         record = correct_key_field(runtime.database, code, page, name, body.value, f"api:{user.name}",
                                    body.accept_invalid)
         return correction_view(record)
+
+    @app.post("/dossiers/{code}/pages/{page}/component", response_model=PageMoveView)
+    def move_page(code: str, page: Annotated[int, Path(ge=0, le=100_000)], body: PageMoveBody, runtime: RuntimeDep,
+                  user: caller(Permission.UPLOAD)) -> PageMoveView:
+        """Put page `page` in component `position` (null: unexpected) and compute the checklist verdict again;
+        404 for a page the dossier does not have, 422 for a component not on its checklist, 409 when the dossier
+        is past the desk."""
+        report = correct_page(runtime, code, page, UNEXPECTED if body.position is None else body.position,
+                              f"api:{user.name}", body.reason)
+        return PageMoveView(dossier_code=code, status=int(runtime.database.get_dossier(code).status),
+                            checklist=status_summary(report.model_dump(mode="json"))["checklist"])

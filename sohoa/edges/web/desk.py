@@ -5,6 +5,8 @@
                                   unexpected papers and blank backs apart, confirmation, forms, supplement
 /mot-cua/ho-so/{code}/tien-do     progress as JSON, polled by the page (not logged: it shows counts only)
 /mot-cua/ho-so/{code}/trang/{i}   a page image (logged)
+/mot-cua/ho-so/{code}/trang/{i}/thanh-phan  (POST) move a misclassified page to another component or out of the
+                                  checklist; the verdict is computed again (logged)
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ def dossier_context(deps: WebDeps, code: str, session) -> dict:
             "progress": runtime.database.progress_of(code),
             "verdict": verdict_view(record.report, session.principal.may(Permission.READ_REPORT)),
             "supplement": record.status == DossierStatus.SUPPLEMENT_REQUESTED,
+            "movable": record.report is not None and session.principal.may(Permission.UPLOAD) and record.status in (
+                DossierStatus.RECEIVED_NEW, DossierStatus.RECEIVED, DossierStatus.SUPPLEMENT_REQUESTED),
             "finished": bool(work) and work[-1].state in ("done", "failed")}
 
 
@@ -81,6 +85,17 @@ def _install_intake(router: APIRouter, deps: WebDeps) -> None:
         session, form = await posted(deps, request, Permission.UPLOAD, code)
         files = [f for f in form.getlist("files") if getattr(f, "filename", None)]
         await run_in_threadpool(_supplement, deps, session, code, files)
+        return RedirectResponse(f"/mot-cua/ho-so/{code}", status_code=303)
+
+    @router.post("/mot-cua/ho-so/{code}/trang/{index}/thanh-phan")
+    async def move_page(code: str, index: int, request: Request):
+        from sohoa.lifecycle.page_correction import UNEXPECTED, correct_page
+
+        session, form = await posted(deps, request, Permission.UPLOAD, code)
+        position = str(form.get("position", "")).strip()
+        target = int(position) if position.isdigit() else UNEXPECTED
+        await run_in_threadpool(correct_page, deps.runtime(), code, index, target, actor(session),
+                                str(form.get("reason", ""))[:500])
         return RedirectResponse(f"/mot-cua/ho-so/{code}", status_code=303)
 
     @router.get("/mot-cua/ho-so/{code}/mau.pdf")

@@ -1,0 +1,138 @@
+"""A page the classifier put in the wrong place, moved by the front desk: to another component of the checklist or
+out of it (a paper the procedure does not ask for). The checklist verdict is computed again from the pages'
+assignments with the classifier's own verdict rules (no page is decoded or read again), the report is stored with
+it, and the desk's decision follows the new verdict while the dossier is still at the desk:
+
+- new (status 1): received or asked to supplement, as after digitization;
+- asked to supplement at the desk (status 5, never received): now complete, the request is closed (``supply``) and
+  the dossier received; still incomplete, it keeps waiting with the new list of missing papers;
+- received but not started (status 2): the page may move while the dossier stays complete; a move that would leave
+  it incomplete is refused (its receipt is out: ask for a supplement instead).
+
+Every correction is in the access log (who, when, page, from, to, why); a status change carries it in the history.
+The components' PDF/A and signed copies stay those built at digitization.
+"""
+
+from __future__ import annotations
+
+from sohoa.classification.rules import PageAssignment, checklist_verdict
+from sohoa.errors import SohoaError
+from sohoa.lifecycle.errors import IllegalTransition
+from sohoa.lifecycle.reception import record_verdict
+from sohoa.lifecycle.rules import load_rules
+from sohoa.lifecycle.transitions import apply_action
+from sohoa.models.report import DossierReport, PageReport
+from sohoa.services.access import logged_access
+from sohoa.services.db import VIETNAM_TIME, DossierStatus
+from sohoa.services.runtime import Runtime
+
+UNEXPECTED = "unexpected"
+"""The target meaning: a paper outside the procedure's checklist."""
+MAX_REASON = 500
+"""Longest reason kept with a correction."""
+
+
+class PageNotFound(SohoaError):
+    """The dossier has no page with this index (or no report yet)."""
+
+    exit_code = 66  # EX_NOINPUT
+    http_status = 404
+
+
+class CorrectionRejected(SohoaError):
+    """The target is not a component of the dossier's checklist."""
+
+    exit_code = 65  # EX_DATAERR
+    http_status = 422
+
+
+def correct_page(runtime: Runtime, code: str, page_index: int, target: int | str, actor: str,
+                 reason: str = "") -> DossierReport:
+    """Put page `page_index` of dossier `code` in component `target` (its position) or ``"unexpected"``; the
+    report with the verdict computed again. Nothing changes on a refusal. Logged as ``correct-page``, whatever
+    comes of it."""
+    with logged_access(runtime.database, code, actor, "correct-page") as outcome:
+        corrected, note = _correct(runtime, code, page_index, target, actor, reason)
+        outcome.ok = (f"ok: page {page_index + 1} from {note['from']} to {note['to']}; verdict {note['decision']}"
+                      + (f"; reason: {note['reason']}" if note["reason"] else ""))
+    return corrected
+
+
+def _correct(runtime: Runtime, code: str, page_index: int, target: int | str, actor: str,
+             reason: str) -> tuple[DossierReport, dict]:
+    database = runtime.database
+    record = database.get_dossier(code)
+    if record.report is None or not 0 <= page_index < len(record.report.get("pages") or []):
+        raise PageNotFound(f"dossier {code} has no page {page_index + 1}")
+    at_desk = record.status == DossierStatus.RECEIVED_NEW or (
+        record.status == DossierStatus.SUPPLEMENT_REQUESTED and record.before_supplement == DossierStatus.RECEIVED_NEW)
+    if not at_desk and record.status != DossierStatus.RECEIVED:
+        raise IllegalTransition(f"dossier {code} is in status {int(record.status)} {record.status.vietnamese}: its "
+                                "pages can be moved only while it is at the desk (status 1, 5 before reception, or 2)")
+    report = DossierReport.model_validate(record.report)
+    procedure = runtime.engines.catalog.get(record.procedure_code, on=record.received_at.astimezone(VIETNAM_TIME).date())
+    variant = procedure.variant(report.variant)
+    if target != UNEXPECTED and not any(c.position == target for c in variant.components):
+        raise CorrectionRejected(f"dossier {code}: component {target} is not on the checklist of "
+                                 f"{procedure.code} ({', '.join(str(c.position) for c in variant.components)})")
+    before = _place(report.pages[page_index])
+    corrected = moved(report, page_index, target, variant)
+    if record.status == DossierStatus.RECEIVED and not corrected.checklist.complete:
+        raise IllegalTransition(f"dossier {code} is already received (status 2): moving page {page_index + 1} would "
+                                "leave it incomplete; ask for a supplement instead")
+    note = {"page": page_index, "from": before, "to": _place(corrected.pages[page_index]),
+            "reason": (reason or "").strip()[:MAX_REASON], "decision": corrected.checklist.decision}
+    database.save_report(code, corrected.model_dump(mode="json"))
+    if record.status == DossierStatus.SUPPLEMENT_REQUESTED and corrected.checklist.complete:
+        apply_action(database, load_rules(runtime.config.lifecycle_dir), code, "supply", actor,
+                     reason="page moved at the desk: the paper was there",
+                     details={"page_correction": note, "replaced_verdict": {
+                         "decision": report.checklist.decision, "missing_positions": list(report.checklist.missing_positions)}})
+    record_verdict(runtime, code, corrected, actor)
+    return corrected, note
+
+
+def moved(report: DossierReport, page_index: int, target: int | str, variant) -> DossierReport:
+    """`report` with page `page_index` assigned to `target` and the checklist verdict computed again (the key
+    fields read at digitization are kept)."""
+    assignments = list(_assignments(report))
+    previous = next((a for a in reversed(assignments[:page_index]) if a.role not in ("blank", "separator")), None)
+    old = assignments[page_index]
+    if target == UNEXPECTED:
+        assignments[page_index] = PageAssignment(role="unexpected", position=None, document_type=None, confidence=1.0,
+                                                 title=old.title, document_start=True)
+    else:
+        continues = previous is not None and previous.position == target
+        assignments[page_index] = PageAssignment(role="continuation" if continues else "component", position=int(target),
+                                                 document_type=old.document_type if old.position == target else None,
+                                                 confidence=1.0, title=old.title, document_start=not continues)
+    verdict = checklist_verdict(tuple(assignments), variant).model_copy(update={"documents": report.checklist.documents})
+    new = assignments[page_index]
+    pages = list(report.pages)
+    pages[page_index] = pages[page_index].model_copy(update={
+        "component_position": new.position, "document_type": new.document_type, "classification_confidence": 1.0,
+        "classification_role": new.role, "candidate_position": None,
+        "warnings": tuple(w for w in pages[page_index].warnings if not w.startswith("classification:"))})
+    return report.model_copy(update={"pages": tuple(pages), "checklist": verdict})
+
+
+def _assignments(report: DossierReport) -> tuple[PageAssignment, ...]:
+    """The classifier's assignments as the report keeps them (an unexpected paper keeps its title and first page)."""
+    titles = {u.pages[0]: u.title for u in report.checklist.unexpected if u.pages}
+    out = []
+    for page in report.pages:
+        role = page.classification_role or ("blank" if page.blank else "component" if page.component_position else "unknown")
+        starts = role == "component" or page.index in titles or role in ("review", "unknown")
+        out.append(PageAssignment(role=role, position=page.component_position, document_type=page.document_type,
+                                  confidence=page.classification_confidence, title=titles.get(page.index, ""),
+                                  document_start=starts, candidate_position=page.candidate_position))
+    return tuple(out)
+
+
+def _place(page: PageReport) -> str:
+    if page.component_position is not None:
+        return f"component {page.component_position}"
+    return page.classification_role or UNEXPECTED
+
+
+__all__ = ["CorrectionRejected", "PageNotFound", "UNEXPECTED", "correct_page", "moved"]
