@@ -23,7 +23,7 @@ from sohoa.lifecycle.rules import load_rules
 from sohoa.lifecycle.transitions import apply_action
 from sohoa.models.report import DossierReport, PageReport
 from sohoa.services.access import logged_access
-from sohoa.services.db import VIETNAM_TIME, DossierStatus
+from sohoa.services.db import VIETNAM_TIME, DossierRecord, DossierStatus
 from sohoa.services.runtime import Runtime
 
 UNEXPECTED = "unexpected"
@@ -64,9 +64,7 @@ def _correct(runtime: Runtime, code: str, page_index: int, target: int | str, ac
     record = database.get_dossier(code)
     if record.report is None or not 0 <= page_index < len(record.report.get("pages") or []):
         raise PageNotFound(f"dossier {code} has no page {page_index + 1}")
-    at_desk = record.status == DossierStatus.RECEIVED_NEW or (
-        record.status == DossierStatus.SUPPLEMENT_REQUESTED and record.before_supplement == DossierStatus.RECEIVED_NEW)
-    if not at_desk and record.status != DossierStatus.RECEIVED:
+    if not pages_movable(record):
         raise IllegalTransition(f"dossier {code} is in status {int(record.status)} {record.status.vietnamese}: its "
                                 "pages can be moved only while it is at the desk (status 1, 5 before reception, or 2)")
     report = DossierReport.model_validate(record.report)
@@ -90,6 +88,13 @@ def _correct(runtime: Runtime, code: str, page_index: int, target: int | str, ac
                          "decision": report.checklist.decision, "missing_positions": list(report.checklist.missing_positions)}})
     record_verdict(runtime, code, corrected, actor)
     return corrected, note
+
+
+def pages_movable(record: DossierRecord) -> bool:
+    """Whether the desk may still move the dossier's pages: new, asked to supplement before reception, or
+    received and not started."""
+    return record.status in (DossierStatus.RECEIVED_NEW, DossierStatus.RECEIVED) or (
+        record.status == DossierStatus.SUPPLEMENT_REQUESTED and record.before_supplement == DossierStatus.RECEIVED_NEW)
 
 
 def moved(report: DossierReport, page_index: int, target: int | str, variant) -> DossierReport:
@@ -135,4 +140,4 @@ def _place(page: PageReport) -> str:
     return page.classification_role or UNEXPECTED
 
 
-__all__ = ["CorrectionRejected", "PageNotFound", "UNEXPECTED", "correct_page", "moved"]
+__all__ = ["CorrectionRejected", "PageNotFound", "UNEXPECTED", "correct_page", "moved", "pages_movable"]

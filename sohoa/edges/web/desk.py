@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sohoa.edges.web.common import WebDeps, actor, log_view, procedures, render
 from sohoa.edges.web.session import current, posted
+from sohoa.lifecycle.page_correction import UNEXPECTED, correct_page, pages_movable
 from sohoa.services.access import AccessDenied, Permission, logged_access
 from sohoa.services.db import DossierStatus
 from sohoa.services.pages import THUMBNAIL_PX, VIEW_PX, page_image
@@ -54,8 +55,7 @@ def dossier_context(deps: WebDeps, code: str, session) -> dict:
             "progress": runtime.database.progress_of(code),
             "verdict": verdict_view(record.report, session.principal.may(Permission.READ_REPORT)),
             "supplement": record.status == DossierStatus.SUPPLEMENT_REQUESTED,
-            "movable": record.report is not None and session.principal.may(Permission.UPLOAD) and record.status in (
-                DossierStatus.RECEIVED_NEW, DossierStatus.RECEIVED, DossierStatus.SUPPLEMENT_REQUESTED),
+            "movable": record.report is not None and session.principal.may(Permission.UPLOAD) and pages_movable(record),
             "finished": bool(work) and work[-1].state in ("done", "failed")}
 
 
@@ -89,8 +89,6 @@ def _install_intake(router: APIRouter, deps: WebDeps) -> None:
 
     @router.post("/mot-cua/ho-so/{code}/trang/{index}/thanh-phan")
     async def move_page(code: str, index: int, request: Request):
-        from sohoa.lifecycle.page_correction import UNEXPECTED, correct_page
-
         session, form = await posted(deps, request, Permission.UPLOAD, code)
         position = str(form.get("position", "")).strip()
         target = int(position) if position.isdigit() else UNEXPECTED
