@@ -29,6 +29,16 @@ class UnknownProcedureCode(SohoaError):
     http_status = 404
 
 
+class ProcedureNotClear(SohoaError):
+    """No procedure was given and the papers do not point clearly enough to one; names the candidates.
+
+    A usage error, not "try again later": the same papers give the same ranking, a person must name the procedure.
+    """
+
+    exit_code = 64  # EX_USAGE
+    http_status = 422
+
+
 class DossierNotFound(SohoaError):
     """No dossier with this code."""
 

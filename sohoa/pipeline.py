@@ -16,13 +16,13 @@ from pathlib import Path
 from sohoa.archive import ObjectStore
 from sohoa.archive.dossier import archive_originals, archive_results, retention_lock
 from sohoa.catalog import Catalog, CatalogLookupError
-from sohoa.classification.procedure import check_procedure
+from sohoa.classification.procedure import check_procedure, propose_procedures
 from sohoa.classification.report import page_reports
 from sohoa.classification.rules import checklist_verdict, classifier_page, classify_pages
 from sohoa.errors import UnknownProcedureCode
 from sohoa.intake.files import IntakeLimits, inspect_file, list_pages
 from sohoa.models.dossier import ComponentBuild, DossierRequest, ProgressCallback
-from sohoa.models.report import DossierReport, StageTiming
+from sohoa.models.report import DossierReport, ProcedureProposal, StageTiming
 from sohoa.ocr.cache import PageCache, run_cached_page_tasks
 from sohoa.ocr.pages import PageSettings
 from sohoa.pdfa.components import build_components
@@ -79,12 +79,7 @@ def process_dossier(request: DossierRequest, settings: PipelineSettings, engines
     with _timed(timings, "archive_originals", len(accepted)):
         sources = archive_originals(accepted, engines.store, lock)
     with _timed(timings, "pages", len(page_sources)):
-        done = iter(range(1, len(page_sources) + 1))
-        progress("pages", 0, len(page_sources))
-        cache = PageCache(settings.page_cache) if settings.page_cache is not None else None
-        pages = run_cached_page_tasks(page_sources, {file.path: file.sha256 for file in accepted}, work_dir,
-                                      settings.pages, settings.jobs, cache,
-                                      on_done=lambda _: progress("pages", next(done), len(page_sources)))
+        pages = _read_pages(accepted, page_sources, settings, work_dir, progress)
     timings.extend(_page_substage_timings(pages))
     with _timed(timings, "classify", len(pages)):
         texts = tuple(classifier_page(page) for page in pages)
@@ -107,6 +102,28 @@ def process_dossier(request: DossierRequest, settings: PipelineSettings, engines
             (f"procedure: {fit_note}",) if fit_note else ()),
         procedure_fit=fit, procedure_proposals=proposals,
     )
+
+
+def propose_from_files(files: tuple[Path, ...], settings: PipelineSettings, catalog: Catalog, work_dir: Path,
+                       progress: ProgressCallback = lambda stage, done, total: None) -> tuple[ProcedureProposal, ...]:
+    """The procedures `files` fit, best first (`propose_procedures`), before any dossier exists.
+
+    The pages are read through the page cache (`settings.page_cache`), so a `process_dossier` of the same files
+    that follows reads none of them again; nothing is archived.
+    """
+    accepted = tuple(inspect_file(path, settings.limits) for path in files)
+    pages = _read_pages(accepted, list_pages(accepted), settings, work_dir, progress)
+    texts = tuple(classifier_page(page) for page in pages)
+    return propose_procedures(texts, catalog, _page_model(catalog, settings.model_cache))
+
+
+def _read_pages(accepted, page_sources, settings: PipelineSettings, work_dir: Path, progress: ProgressCallback):
+    done = iter(range(1, len(page_sources) + 1))
+    progress("pages", 0, len(page_sources))
+    cache = PageCache(settings.page_cache) if settings.page_cache is not None else None
+    return run_cached_page_tasks(page_sources, {file.path: file.sha256 for file in accepted}, work_dir,
+                                 settings.pages, settings.jobs, cache,
+                                 on_done=lambda _: progress("pages", next(done), len(page_sources)))
 
 
 def _resolve_procedure(catalog: Catalog, request: DossierRequest):
@@ -133,4 +150,5 @@ def _page_substage_timings(pages) -> list[StageTiming]:
     ]
 
 
-__all__ = ["ComponentBuild", "DossierRequest", "Engines", "PipelineSettings", "ProgressCallback", "process_dossier"]
+__all__ = ["ComponentBuild", "DossierRequest", "Engines", "PipelineSettings", "ProgressCallback", "process_dossier",
+           "propose_from_files"]

@@ -69,6 +69,36 @@ def test_process_json_report_and_out_dir(cli_env, tmp_path):
     assert checked["pdfa"] is not None
 
 
+@pytest.mark.slow
+def test_process_without_procedure_takes_it_from_the_papers_and_reads_each_page_once(cli_env, tmp_path):
+    env = {**cli_env, "SOHOA_DATA_DIR": str(tmp_path / "data")}  # an empty page cache: nothing read before
+    done = _sohoa(env, "process", *map(str, sample_files()), "--json")
+    assert done.returncode == 0, done.stderr
+    assert "1. 2.000620 (new) Cấp Giấy phép bán lẻ rượu — confidence 0.99" in done.stderr
+    assert "required found 3/3" in done.stderr and "procedure chosen from the papers: 2.000620 (new)" in done.stderr
+    report = json.loads(done.stdout)
+    assert (report["procedure_code"], report["variant"], report["checklist"]["complete"]) == ("2.000620", "new", True)
+    assert len(report["pages"]) == 5 and all(page["reused"] for page in report["pages"])  # read once, by the ranking
+    assert next(t for t in report["timings"] if t["stage"] == "pages.ocr")["seconds"] == 0
+    assert len([entry for entry in (tmp_path / "data" / "pages").iterdir() if not entry.name.startswith(".")]) == 5
+    ranked = _sohoa(env, "propose", *map(str, sample_files()), "--json")
+    assert ranked.returncode == 0, ranked.stderr
+    assert json.loads(ranked.stdout)[0]["procedure_code"] == "2.000620"
+
+
+def test_process_without_procedure_stops_with_64_when_the_papers_name_none(cli_env, tmp_path):
+    from PIL import Image
+
+    blank = tmp_path / "blank.png"
+    Image.new("L", (2480, 3508), 255).save(blank, dpi=(300, 300))
+    done = _sohoa({**cli_env, "SOHOA_DATA_DIR": str(tmp_path / "data")}, "process", str(blank))
+    assert done.returncode == 64, done.stderr
+    assert "pass --procedure" in done.stderr and "Traceback" not in done.stderr
+    assert done.stdout == ""  # no dossier received, no report
+    refused = _sohoa(cli_env, "process", str(blank), "--variant", "new")
+    assert refused.returncode == 64 and "--variant needs --procedure" in refused.stderr
+
+
 def test_bad_file_exits_65_naming_the_file(cli_env, tmp_path):
     broken = tmp_path / "giay-phep.pdf"
     broken.write_bytes(b"%PDF-1.7\n1 0 obj\n<<")

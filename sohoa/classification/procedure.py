@@ -8,7 +8,8 @@ all variants, so one clear winner scores near 1 and two equally good checklists 
 
 `fit_warning` says when the procedure a dossier was handed in under does not fit its papers: another
 procedure fits clearly better, or the chosen one explains less than half of them (a dossier filed under the
-wrong procedure is a common front-desk mistake).
+wrong procedure is a common front-desk mistake). `choose_procedure` picks the procedure of a dossier handed in
+without one, when the best proposal is clear enough.
 """
 
 from __future__ import annotations
@@ -17,12 +18,16 @@ from sohoa.catalog import Catalog, Variant
 from sohoa.classification.model import PageModel
 from sohoa.classification.rules import PageAssignment, PageText, classify_pages, document_spans
 from sohoa.classification.titles import title_matches
+from sohoa.errors import ProcedureNotClear
 from sohoa.models.report import ProcedureProposal
 
 MIN_FIT = 0.5
 """Below this fit the chosen procedure is reported as not fitting the papers."""
 BETTER_BY = 0.25
 """Another procedure whose fit is higher by this much is named in the warning."""
+CHOOSE_CONFIDENCE = 0.6
+"""When no procedure is given, the best proposal is used only with this confidence (and a fit of `MIN_FIT`)
+or more: above 0.5, no other variant can be as likely; below, a person picks."""
 
 
 def variant_fit(assignments: tuple[PageAssignment, ...], variant: Variant) -> tuple[float, int, int, int, int]:
@@ -84,6 +89,18 @@ def fit_warning(chosen_code: str, chosen_variant: str, chosen_fit: float,
     if chosen_fit < MIN_FIT:
         return f"the papers fit procedure {chosen_code} ({chosen_variant}) poorly (fit {chosen_fit:.2f})"
     return None
+
+
+def choose_procedure(guesses: tuple[ProcedureProposal, ...]) -> ProcedureProposal:
+    """The best proposal when it is clear enough to digitize under (`CHOOSE_CONFIDENCE`, `MIN_FIT`);
+    otherwise :class:`ProcedureNotClear` naming the candidates."""
+    best = guesses[0] if guesses else None
+    if best is not None and best.confidence >= CHOOSE_CONFIDENCE and best.fit >= MIN_FIT:
+        return best
+    candidates = "; ".join(f"{g.procedure_code} ({g.variant}) confidence {g.confidence:.2f}, fit {g.fit:.2f}"
+                           for g in guesses)
+    found = f"candidates: {candidates}" if guesses else "no page points to a document type of the catalogue"
+    raise ProcedureNotClear(f"the papers do not point clearly enough to one procedure ({found}); pass --procedure CODE")
 
 
 def check_procedure(pages: tuple[PageText, ...], assignments: tuple[PageAssignment, ...], procedure_code: str,

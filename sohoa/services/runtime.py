@@ -39,9 +39,13 @@ def build_runtime(config: Config, sign: bool = True) -> Runtime:
     database = open_database(config.database_url)
     signer, demo = _signer(config) if sign else (None, False)
     engines = Engines(store=S3ObjectStore(storage), catalog=load_catalog(extra=config.catalog_dir), signer=signer)
-    settings = PipelineSettings(pages=PageSettings(), jobs=config.jobs or default_jobs(), organisation=config.organisation,
-                                model_cache=config.model_cache, page_cache=config.data_dir / "pages")
-    return Runtime(config=config, database=database, engines=engines, settings=settings, demo_identity=demo)
+    return Runtime(config=config, database=database, engines=engines, settings=pipeline_settings(config), demo_identity=demo)
+
+
+def pipeline_settings(config: Config) -> PipelineSettings:
+    """The pipeline settings of `config` (the page cache under its data directory)."""
+    return PipelineSettings(pages=PageSettings(), jobs=config.jobs or default_jobs(), organisation=config.organisation,
+                            model_cache=config.model_cache, page_cache=config.data_dir / "pages")
 
 
 def _signer(config: Config) -> tuple[CopySigner, bool]:

@@ -16,6 +16,7 @@ from sohoa.edges.cli.audit import audit_app
 from sohoa.edges.cli.catalog import catalog_app
 from sohoa.edges.cli.console import err, out, progress_bar as _progress, spinner as _status, user as _user
 from sohoa.edges.cli.lifecycle import LIFECYCLE_COMMANDS
+from sohoa.edges.cli.propose import procedure_from_papers, propose
 from sohoa.edges.cli.report import print_report
 from sohoa.edges.cli.stats import STATS_COMMANDS
 from sohoa.edges.cli.users import users_app
@@ -29,7 +30,7 @@ app.add_typer(catalog_app, name="catalog")
 app.add_typer(archive_app, name="archive")
 app.add_typer(audit_app, name="audit")
 app.add_typer(users_app, name="users")
-for command in LIFECYCLE_COMMANDS + STATS_COMMANDS:
+for command in LIFECYCLE_COMMANDS + STATS_COMMANDS + (propose,):
     app.command()(command)
 
 
@@ -44,8 +45,9 @@ def main() -> None:
 @app.command()
 def process(
     files: Annotated[list[Path], typer.Argument(help="Scans in hand-in order: JPEG, PNG, TIFF, PDF.")],
-    procedure: Annotated[str, typer.Option("--procedure", "-p", help="Procedure code (mã TTHC), e.g. 2.000620.")],
-    variant: Annotated[str | None, typer.Option(help="Procedure variant id (default: the first).")] = None,
+    procedure: Annotated[str | None, typer.Option("--procedure", "-p", help="Procedure code (mã TTHC), e.g. 2.000620 "
+                         "(default: the one the papers clearly fit, see `sohoa propose`; exit 64 when none does).")] = None,
+    variant: Annotated[str | None, typer.Option(help="Procedure variant id (default: the first; with no --procedure, the one the papers fit).")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Also write each component's PDF/A and signed PDF here.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the versioned JSON report.")] = False,
     jobs: Annotated[int, typer.Option(help="Pages at once (0: one per core; 1: serial, for debugging).")] = 0,
@@ -59,6 +61,10 @@ def process(
     config = Config.from_env()
     if jobs:
         config = _replace(config, jobs=jobs)
+    if procedure is None:
+        if variant is not None:
+            raise typer.BadParameter("--variant needs --procedure", param_hint="--variant")
+        procedure, variant = procedure_from_papers(tuple(files), config, as_json)
     with _status(as_json, "Starting storage, database and signer…"):
         runtime = build_runtime(config, sign=sign)
     if runtime.demo_identity and not as_json:
