@@ -139,3 +139,40 @@ def test_oversized_file(tmp_path):
     path = _jpeg(tmp_path / "scan.jpg")
     with pytest.raises(InputRejected, match="over the limit"):
         inspect_file(path, IntakeLimits(max_file_bytes=100))
+
+
+def _photo_like(path: Path, image_format: str) -> bytes:
+    """A page with content (a flat page compresses to almost nothing and hides damage)."""
+    import numpy as np
+
+    pixels = (np.random.default_rng(7).random((600, 800)) * 255).astype("uint8")
+    Image.fromarray(pixels).save(path, image_format)
+    return path.read_bytes()
+
+
+def test_a_jpeg_cut_in_half_with_its_end_marker_appended_is_refused_at_intake(tmp_path):
+    data = _photo_like(tmp_path / "full.jpg", "JPEG")
+    (tmp_path / "to-khai.jpg").write_bytes(data[: len(data) // 2] + b"\xff\xd9")
+    assert "premature end of data" in _rejected(tmp_path / "to-khai.jpg").reason
+
+
+def test_a_png_with_damaged_image_data_is_refused_at_intake(tmp_path):
+    data = bytearray(_photo_like(tmp_path / "full.png", "PNG"))
+    data[len(data) // 2] ^= 0xFF
+    (tmp_path / "giay-phep.png").write_bytes(bytes(data))
+    assert "checksum" in _rejected(tmp_path / "giay-phep.png").reason
+
+
+def test_a_corrupt_image_error_names_the_file_not_its_folder(tmp_path):
+    (tmp_path / "cut.tiff").write_bytes(b"II*\x00" + b"\xff" * 200)  # Pillow's message names the path it opened
+    reason = _rejected(tmp_path / "cut.tiff").reason
+    assert str(tmp_path) not in reason and "cut.tiff" in reason
+
+
+def test_a_tiff_whose_strips_point_past_its_end_is_refused(tmp_path):
+    _photo_like(tmp_path / "full.tiff", "TIFF")
+    with Image.open(tmp_path / "full.tiff") as image:
+        image.save(tmp_path / "strips.tiff", "TIFF", rows_per_strip=16)  # header first, strips after it
+    data = (tmp_path / "strips.tiff").read_bytes()
+    (tmp_path / "cut.tiff").write_bytes(data[: int(len(data) * 0.7)])
+    assert "truncated" in _rejected(tmp_path / "cut.tiff").reason

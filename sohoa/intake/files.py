@@ -1,6 +1,8 @@
 """Stage 1, intake: identify each file by its content, reject bad input with a reason, list its pages.
 
-Intake reads headers only: it never decodes a page (that is the page stage's job, done once).
+Intake reads headers, with one exception: the entropy-coded data of a JPEG is decoded at 1/8 scale and a
+PNG's chunk checksums are checked, so a scan cut short or damaged is refused at the desk, not later by a
+worker (about 1 ms a page; the pixels themselves are decoded once, by the page stage).
 Archiving the accepted originals is the pipeline's next step, before any page is processed.
 """
 
@@ -13,6 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 import pikepdf
+import simplejpeg
 from PIL import Image, UnidentifiedImageError
 
 from sohoa.errors import InputRejected
@@ -179,11 +182,51 @@ def _inspect_image(path: Path, limits: IntakeLimits) -> int:
                     )
                 if width < 16 or height < 16:
                     raise InputRejected(path.name, f"page {frame + 1} is only {width}x{height} pixels")
-            return frames
+                if image.format == "TIFF":
+                    _check_tiff_data_present(path.name, frame, image.tag_v2, path.stat().st_size)
+            image_format = image.format
+        _verify_image_data(path, image_format)
+        return frames
     except Image.DecompressionBombError as error:
         raise InputRejected(path.name, f"absurd pixel dimensions (possible decompression bomb): {error}") from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise InputRejected(path.name, f"corrupt image: {error}") from error
+        # Pillow's messages carry the path it was given: on a server, a temporary folder nobody should see.
+        raise InputRejected(path.name, f"corrupt image: {str(error).replace(str(path), path.name)}") from error
+
+
+_TIFF_DATA_TAGS = ((273, 279), (324, 325))
+"""(offsets, byte counts) of a TIFF page's strips and of its tiles."""
+
+
+def _check_tiff_data_present(name: str, frame: int, tags, size: int) -> None:
+    """Refuse a TIFF page whose strips or tiles point past the end of the file (a file cut short)."""
+    for offsets_tag, counts_tag in _TIFF_DATA_TAGS:
+        offsets, counts = tags.get(offsets_tag), tags.get(counts_tag)
+        if offsets is None or counts is None:
+            continue
+        ends = [int(o) + int(c) for o, c in zip(_as_tuple(offsets), _as_tuple(counts), strict=False)]
+        if ends and max(ends) > size:
+            raise InputRejected(name, f"page {frame + 1} is truncated: its image data ends at byte {max(ends)} "
+                                      f"of a {size}-byte file")
+
+
+def _as_tuple(value) -> tuple:
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
+
+
+def _verify_image_data(path: Path, image_format: str | None) -> None:
+    """Refuse a JPEG whose entropy-coded data is cut or damaged, or a PNG with a chunk failing its checksum."""
+    if image_format == "JPEG":
+        data = path.read_bytes()
+        if simplejpeg.decode_jpeg_header(data)[2] in ("CMYK", "YCCK"):
+            return
+        try:
+            simplejpeg.decode_jpeg(data, colorspace="GRAY", strict=True, min_width=1, min_height=1)
+        except ValueError as error:
+            raise InputRejected(path.name, f"page 1 cannot be decoded: {error}") from error
+    elif image_format == "PNG":
+        with Image.open(path) as image:
+            image.verify()
 
 
 def _inspect_pdf(path: Path, limits: IntakeLimits) -> tuple[str | None, ...]:
