@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 SAMPLE  = samples/2.000620
 DEMO_OUT ?= demo-out
 
-.PHONY: setup system venv model demo test bench bench-lifecycle bench-stats faults clean stop-storage
+.PHONY: setup system venv model demo test bench bench-lifecycle bench-stats faults bad-input clean stop-storage
 
 setup: system venv model
 
@@ -48,6 +48,10 @@ bench-lifecycle: setup
 
 bench-stats: setup
 	$(BIN)/python -m sohoa.tools.bench.stats
+
+# The bad-input corpus through `sohoa process` and `POST /dossiers` (docs/reliability.md "Bad input").
+bad-input: setup
+	$(BIN)/python -m sohoa.tools.badinput $(BAD_INPUT_ARGS)
 
 # The fault-injection suite: its own Redis, PostgreSQL and SeaweedFS, workers SIGKILLed, components stopped mid-dossier
 # (docs/reliability.md). FAULTS_ARGS=--quick for a smoke run.
