@@ -99,9 +99,14 @@ def process_dossier(request: DossierRequest, settings: PipelineSettings, engines
         variant=variant.id, sources=sources, pages=page_reports(pages, assignments, settings.pages.prepare.min_dpi),
         components=archived.components, checklist=checklist, ocr=archived.ocr, manifest=archived.manifest,
         timings=tuple(timings), warnings=tuple(w for page in pages for w in page.prepared.warnings) + (
-            (f"procedure: {fit_note}",) if fit_note else ()),
+            (f"procedure: {fit_note}",) if fit_note else ()) + _active_content_warnings(accepted),
         procedure_fit=fit, procedure_proposals=proposals,
     )
+
+
+def _active_content_warnings(accepted) -> tuple[str, ...]:
+    return tuple(f"{file.name}: active content not carried into the copies: {', '.join(file.active_content)}"
+                 for file in accepted if file.active_content)
 
 
 def propose_from_files(files: tuple[Path, ...], settings: PipelineSettings, catalog: Catalog, work_dir: Path,

@@ -176,3 +176,42 @@ def test_a_tiff_whose_strips_point_past_its_end_is_refused(tmp_path):
     data = (tmp_path / "strips.tiff").read_bytes()
     (tmp_path / "cut.tiff").write_bytes(data[: int(len(data) * 0.7)])
     assert "truncated" in _rejected(tmp_path / "cut.tiff").reason
+
+
+def _pdf_with_active_content(path: Path) -> Path:
+    source = _pdf_with_text(path.with_name("plain-" + path.name), "Đơn đề nghị cấp giấy phép kinh doanh " * 10)
+    with pikepdf.open(source) as pdf:
+        javascript = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+        pdf.Root.OpenAction = pdf.make_indirect(javascript)
+        pdf.attachments["tool.exe"] = pikepdf.AttachedFileSpec(pdf, b"MZ", mime_type="application/octet-stream")
+        page = pdf.pages[0].obj
+        page.AA = pikepdf.Dictionary(O=pikepdf.Dictionary(S=pikepdf.Name.Launch, F=pikepdf.String("cmd.exe")))
+        page.Annots = pdf.make_indirect(pikepdf.Array([pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[0, 0, 100, 100],
+            A=pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(2)")))]))
+        pdf.save(path)
+    return path
+
+
+def test_active_content_in_a_pdf_is_named(tmp_path):
+    accepted = inspect_file(_pdf_with_active_content(tmp_path / "to-khai.pdf"), LIMITS)
+    found = " | ".join(accepted.active_content)
+    for expected in ("JavaScript run on open", "embedded file 'tool.exe'", "launch action", "JavaScript in a link on page 1"):
+        assert expected in found, found
+    assert inspect_file(_pdf_with_text(tmp_path / "clean.pdf", "Giấy chứng nhận " * 10), LIMITS).active_content == ()
+
+
+def test_a_pdfa_copy_never_carries_active_content(tmp_path):
+    from datetime import UTC, datetime
+
+    from sohoa.pdfa.assemble import DocumentMetadata, assemble_pdfa
+
+    source = _pdf_with_active_content(tmp_path / "to-khai.pdf")
+    out = tmp_path / "copy.pdf"
+    assemble_pdfa([(source, 0)], DocumentMetadata("Tờ khai", "d", "UBND", datetime.now(UTC)), out)
+    with pikepdf.open(out) as copy:
+        assert copy.attachments.keys() == set() or not list(copy.attachments.keys())
+        assert "/OpenAction" not in copy.Root and "/AA" not in copy.pages[0].obj
+        for obj in copy.objects:
+            if isinstance(obj, pikepdf.Dictionary):
+                assert obj.get("/S") not in (pikepdf.Name.JavaScript, pikepdf.Name.Launch), repr(obj)

@@ -117,12 +117,21 @@ def sign_in(driver, site: Site, role: str) -> None:
 def wait_for(driver, condition, timeout: float = 120.0, what: str = "the page"):
     """Wait until `condition(driver)` is truthy; its value. An element the page replaced while the condition
     read it (the pages poll and swap their verdict) counts as not yet."""
-    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.common.exceptions import (NoSuchElementException, StaleElementReferenceException,
+                                            WebDriverException)
     from selenium.webdriver.support.ui import WebDriverWait
+
+    def settled(d):
+        try:
+            return d.execute_script("return document.readyState") == "complete" and condition(d)
+        except WebDriverException as error:  # the page reloaded under the read (Chromium's inspector says so)
+            if "does not belong to the document" in str(error) or "target frame detached" in str(error):
+                return False
+            raise
 
     return WebDriverWait(driver, timeout, poll_frequency=0.2,
                          ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(
-        condition, f"timed out waiting for {what}")
+        settled, f"timed out waiting for {what}")
 
 
 def shot(driver, folder: Path, name: str) -> Path:

@@ -51,7 +51,8 @@ def archive_originals(accepted: tuple[AcceptedFile, ...], store: ObjectStore,
         key = content_key("originals", source.sha256)
         store.put_file(key, source.path, source.media_type, {"file-name": _ascii(source.name)}, lock=lock)
         reports.append(SourceFileReport(name=source.name, sha256=source.sha256, size=source.size,
-                                        media_type=source.media_type, page_count=source.page_count, object_key=key))
+                                        media_type=source.media_type, page_count=source.page_count, object_key=key,
+                                        active_content=source.active_content))
     return tuple(reports)
 
 

@@ -19,6 +19,7 @@ import simplejpeg
 from PIL import Image, UnidentifiedImageError
 
 from sohoa.errors import InputRejected
+from sohoa.intake.active import active_content
 
 MediaType = Literal["image/jpeg", "image/png", "image/tiff", "application/pdf"]
 
@@ -85,6 +86,9 @@ class AcceptedFile:
     """Pages or frames in the file."""
     born_digital_texts: tuple[str | None, ...]
     """Per page: the PDF's own text when present, else None."""
+    active_content: tuple[str, ...] = ()
+    """Active content found in a PDF (JavaScript, launch actions, embedded files), named for the report; the
+    copies never carry it."""
 
 
 def sniff_media_type(head: bytes) -> MediaType | None:
@@ -130,13 +134,14 @@ def inspect_file(path: Path, limits: IntakeLimits) -> AcceptedFile:
     if expected is None:
         raise InputRejected(name, f"unsupported extension {path.suffix or '(none)'!r}")
     _check_not_truncated(path, media_type, size)
+    active: tuple[str, ...] = ()
     if media_type == "application/pdf":
-        texts = _inspect_pdf(path, limits)
+        texts, active = _inspect_pdf(path, limits)
     else:
         texts = (None,) * _inspect_image(path, limits)
     return AcceptedFile(
         name=name, path=path, sha256=sha256_file(path), size=size, media_type=media_type,
-        page_count=len(texts), born_digital_texts=texts,
+        page_count=len(texts), born_digital_texts=texts, active_content=active,
     )
 
 
@@ -229,7 +234,8 @@ def _verify_image_data(path: Path, image_format: str | None) -> None:
             image.verify()
 
 
-def _inspect_pdf(path: Path, limits: IntakeLimits) -> tuple[str | None, ...]:
+def _inspect_pdf(path: Path, limits: IntakeLimits) -> tuple[tuple[str | None, ...], tuple[str, ...]]:
+    """Each page's own text (None where it has none) and the PDF's active content."""
     try:
         with pikepdf.open(path) as pdf:
             if pdf.is_encrypted:
@@ -241,11 +247,12 @@ def _inspect_pdf(path: Path, limits: IntakeLimits) -> tuple[str | None, ...]:
                 raise InputRejected(path.name, f"{count} pages, over the limit of {limits.max_pages}")
             for number, page in enumerate(pdf.pages, start=1):
                 _check_pdf_page(path.name, number, page, limits)
+            active = active_content(pdf)
     except pikepdf.PasswordError as error:
         raise InputRejected(path.name, "the PDF is encrypted with a password") from error
     except pikepdf.PdfError as error:
         raise InputRejected(path.name, f"corrupt PDF: {error}") from error
-    return _pdf_page_texts(path, count)
+    return _pdf_page_texts(path, count), active
 
 
 def _check_pdf_page(name: str, number: int, page: pikepdf.Page, limits: IntakeLimits) -> None:

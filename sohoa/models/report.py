@@ -25,6 +25,8 @@ class SourceFileReport(FrozenModel):
     media_type: str = Field(description="Detected media type (from content, not the extension).")
     page_count: int = Field(description="Pages (frames) found in the file.")
     object_key: str = Field(description="Object-storage key of the original bytes.")
+    active_content: tuple[str, ...] = Field(default=(), description="Active content found in a PDF (JavaScript, "
+                                            "launch actions, embedded files); kept in the original, never in the copies.")
 
 
 class PageReport(FrozenModel):

@@ -12,6 +12,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import pdfa
 
+from sohoa.intake.active import strip_page_actions
 from sohoa.models.report import PdfaVerdict
 
 PDFA_FLAVOUR = "2b"
@@ -45,6 +46,7 @@ def assemble_pdfa(page_pdfs: list[tuple[Path, int]], metadata: DocumentMetadata,
                 if path not in sources:
                     sources[path] = pikepdf.open(path)
                 pdf.pages.append(sources[path].pages[number])
+                strip_page_actions(pdf.pages[-1])
             _set_metadata(pdf, metadata)
             try:
                 pdfa.prepare(pdf, PDFA_FLAVOUR, output_intent="sRGB")
