@@ -20,7 +20,7 @@ from sohoa.classification.procedure import check_procedure, propose_procedures
 from sohoa.classification.report import page_reports
 from sohoa.classification.rules import checklist_verdict, classifier_page, classify_pages
 from sohoa.errors import UnknownProcedureCode
-from sohoa.intake.files import IntakeLimits, inspect_file, list_pages
+from sohoa.intake.files import IntakeLimits, inspect_files, list_pages
 from sohoa.models.dossier import ComponentBuild, DossierRequest, ProgressCallback
 from sohoa.models.report import DossierReport, ProcedureProposal, StageTiming
 from sohoa.ocr.cache import PageCache, run_cached_page_tasks
@@ -73,7 +73,7 @@ def process_dossier(request: DossierRequest, settings: PipelineSettings, engines
     procedure, variant = _resolve_procedure(engines.catalog, request)
     timings: list[StageTiming] = []
     with _timed(timings, "intake", len(request.files)):
-        accepted = tuple(inspect_file(path, settings.limits) for path in request.files)
+        accepted = inspect_files(request.files, settings.limits)
         page_sources = list_pages(accepted)
     lock = retention_lock(engines.store, procedure.retention_years)
     with _timed(timings, "archive_originals", len(accepted)):
@@ -116,7 +116,7 @@ def propose_from_files(files: tuple[Path, ...], settings: PipelineSettings, cata
     The pages are read through the page cache (`settings.page_cache`), so a `process_dossier` of the same files
     that follows reads none of them again; nothing is archived.
     """
-    accepted = tuple(inspect_file(path, settings.limits) for path in files)
+    accepted = inspect_files(files, settings.limits)
     pages = _read_pages(accepted, list_pages(accepted), settings, work_dir, progress)
     texts = tuple(classifier_page(page) for page in pages)
     return propose_procedures(texts, catalog, _page_model(catalog, settings.model_cache))

@@ -93,6 +93,7 @@ def test_a_demo_signed_file_says_why_it_is_indeterminate(env, files):
 @pytest.mark.parametrize(("variable", "value", "accepted", "command", "code"), [
     ("SOHOA_VERIFY_REVOCATION", "maybe", "require, if_declared or none", "verify", 3),
     ("SOHOA_JOBS", "many", "whole number", "status", 64),
+    ("SOHOA_MAX_DOSSIER_PAGES", "0", "a number of pages, at least 1", "status", 64),
     ("SOHOA_S3_SECURE", "perhaps", "true, false", "serve", 64),
     ("SOHOA_S3_LOCK_MODE", "forever", "COMPLIANCE, GOVERNANCE, OFF", "verify", 3),
 ])

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from sohoa.errors import InputRejected
-from sohoa.intake.files import IntakeLimits, inspect_file, list_pages, sha256_file
+from sohoa.intake.files import IntakeLimits, inspect_file, inspect_files, list_pages, sha256_file
 
 LIMITS = IntakeLimits()
 
@@ -215,3 +215,28 @@ def test_a_pdfa_copy_never_carries_active_content(tmp_path):
         for obj in copy.objects:
             if isinstance(obj, pikepdf.Dictionary):
                 assert obj.get("/S") not in (pikepdf.Name.JavaScript, pikepdf.Name.Launch), repr(obj)
+
+
+def test_a_dossier_over_its_file_cap_is_refused_before_any_file_is_read(tmp_path):
+    limits = IntakeLimits(max_dossier_files=3)
+    files = tuple(tmp_path / f"scan-{n}.jpg" for n in range(3))  # none of them exists: none may be read
+    with pytest.raises(InputRejected) as caught:
+        inspect_files(files, limits, files_before=1)
+    assert caught.value.file_name == "scan-2.jpg" and "4 files, over the limit of 3 per dossier" in caught.value.reason
+    assert len(inspect_files(tuple(_jpeg(tmp_path / f"ok-{n}.jpg") for n in range(3)), limits)) == 3
+
+
+def test_a_dossier_over_its_page_cap_is_refused_naming_the_file_that_crosses_it(tmp_path):
+    limits = IntakeLimits(max_dossier_pages=5)
+    first, second = tmp_path / "bon-trang.pdf", tmp_path / "hai-trang.pdf"
+    for path, count in ((first, 4), (second, 2)):
+        pdf = pikepdf.new()
+        for _ in range(count):
+            pdf.add_blank_page(page_size=(595, 842))
+        pdf.save(path)
+    assert sum(f.page_count for f in inspect_files((first,), limits, pages_before=1)) == 4
+    with pytest.raises(InputRejected) as caught:
+        inspect_files((first, second), limits)
+    assert caught.value.file_name == "hai-trang.pdf" and "6 pages, over the limit of 5 per dossier" in caught.value.reason
+    with pytest.raises(InputRejected):
+        inspect_files((second,), limits, pages_before=4)  # a supplement counts the pages the dossier holds

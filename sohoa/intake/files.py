@@ -48,6 +48,10 @@ class IntakeLimits:
     """Most pages accepted in one file."""
     max_page_side_inches: float = 60.0
     """Longest accepted PDF page side."""
+    max_dossier_files: int = 500
+    """Most files in one dossier, its supplements included (SOHOA_MAX_DOSSIER_FILES)."""
+    max_dossier_pages: int = 2000
+    """Most pages in one dossier, its supplements included (SOHOA_MAX_DOSSIER_PAGES)."""
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,25 @@ def inspect_file(path: Path, limits: IntakeLimits) -> AcceptedFile:
     )
 
 
+def inspect_files(paths: tuple[Path, ...], limits: IntakeLimits, files_before: int = 0,
+                  pages_before: int = 0) -> tuple[AcceptedFile, ...]:
+    """Check the files handed in for one dossier (`inspect_file` each) and the dossier's caps, counting the
+    `files_before` files and `pages_before` pages it already holds; the count of files is checked before any
+    file is read, the count of pages as each file is read."""
+    if files_before + len(paths) > limits.max_dossier_files:
+        raise InputRejected(paths[limits.max_dossier_files - files_before].name if files_before < limits.max_dossier_files
+                            else paths[0].name, f"the dossier would have {files_before + len(paths)} files, over the "
+                            f"limit of {limits.max_dossier_files} per dossier")
+    accepted, pages = [], pages_before
+    for path in paths:
+        accepted.append(inspect_file(path, limits))
+        pages += accepted[-1].page_count
+        if pages > limits.max_dossier_pages:
+            raise InputRejected(path.name, f"the dossier would have at least {pages} pages, over the limit of "
+                                f"{limits.max_dossier_pages} per dossier")
+    return tuple(accepted)
+
+
 def list_pages(files: tuple[AcceptedFile, ...]) -> tuple[PageSource, ...]:
     """The dossier's page stream: every page of every file, in hand-in order."""
     pages: list[PageSource] = []
@@ -166,7 +189,7 @@ def _check_not_truncated(path: Path, media_type: MediaType, size: int) -> None:
         stream.seek(max(0, size - 1024))
         tail = stream.read()
     if marker not in tail:
-        raise InputRejected(path.name, f"the file is truncated or corrupt (no end marker of a {media_type} file)")
+        raise InputRejected(path.name, f"the file is truncated or corrupt (no {media_type} end marker at its end)")
 
 
 def _inspect_image(path: Path, limits: IntakeLimits) -> int:

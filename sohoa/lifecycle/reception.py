@@ -15,7 +15,7 @@ from pathlib import Path
 from sohoa.archive.dossier import archive_originals, retention_lock
 from sohoa.catalog import CatalogLookupError
 from sohoa.errors import InputRejected, SohoaError, UnknownProcedureCode
-from sohoa.intake.files import inspect_file
+from sohoa.intake.files import inspect_files
 from sohoa.lifecycle.orders import WorkOrder, work_order
 from sohoa.lifecycle.rules import load_rules
 from sohoa.lifecycle.transitions import apply_action
@@ -130,7 +130,7 @@ def accept_upload(runtime: Runtime, procedure_code: str, variant: str | None, fi
     """Check the procedure, then the files; archive the originals; only then record the dossier with its work
     order, so a failure at any step leaves no dossier behind (the originals, content-addressed, are kept)."""
     check_procedure(runtime, procedure_code, variant)
-    accepted = tuple(inspect_file(path, runtime.settings.limits) for path in files)
+    accepted = inspect_files(files, runtime.settings.limits)
     retention_years = runtime.engines.catalog.get(procedure_code).retention_years
     stored = archive_originals(accepted, runtime.engines.store, retention_lock(runtime.engines.store, retention_years))
     record, order = _register(runtime, procedure_code, variant, channel, None, actor, stored)

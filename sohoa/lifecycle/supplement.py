@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sohoa.archive.dossier import archive_originals, retention_lock
-from sohoa.intake.files import inspect_file
+from sohoa.intake.files import inspect_files
 from sohoa.lifecycle.errors import IllegalTransition
 from sohoa.lifecycle.orders import WorkOrder, work_order
 from sohoa.lifecycle.rules import load_rules
@@ -29,8 +29,9 @@ def accept_supplement(runtime: Runtime, code: str, files: tuple[Path, ...],
                                 "can be added only while it waits for a supplement (status 5)")
     if not files:
         raise IllegalTransition(f"dossier {code}: a supplement needs at least one file")
-    accepted = tuple(inspect_file(path, runtime.settings.limits) for path in files)
     earlier = earlier_sources(record)
+    accepted = inspect_files(files, runtime.settings.limits, files_before=len(earlier),
+                             pages_before=len((record.report or {}).get("pages") or []))
     retention_years = runtime.engines.catalog.get(record.procedure_code).retention_years
     stored = archive_originals(accepted, runtime.engines.store, retention_lock(runtime.engines.store, retention_years))
     database.record_originals(code, [{"key": s.object_key, "sha256": s.sha256, "size": s.size} for s in stored])

@@ -50,6 +50,10 @@ class Config:
     """SOHOA_TSA_URL: RFC 3161 timestamping service; with it results are signed at PAdES B-LTA (else B-B)."""
     trust_anchors: tuple[Path, ...] = ()
     """SOHOA_TRUST_ANCHORS: PEM root certificates (separated by ':') for the revocation data embedded at B-LT/B-LTA."""
+    max_dossier_files: int = 500
+    """SOHOA_MAX_DOSSIER_FILES: most files one dossier may hold, its supplements included (default 500)."""
+    max_dossier_pages: int = 2000
+    """SOHOA_MAX_DOSSIER_PAGES: most pages one dossier may hold, its supplements included (default 2000)."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Config:
@@ -74,13 +78,19 @@ class Config:
             public_url=(env.get("SOHOA_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
             timestamp_url=env.get("SOHOA_TSA_URL") or None,
             trust_anchors=tuple(Path(p) for p in (env.get("SOHOA_TRUST_ANCHORS") or "").split(":") if p),
+            max_dossier_files=_whole_number(env, "SOHOA_MAX_DOSSIER_FILES", 500, "a number of files", minimum=1),
+            max_dossier_pages=_whole_number(env, "SOHOA_MAX_DOSSIER_PAGES", 2000, "a number of pages", minimum=1),
         )
 
 
 def _jobs(env: Mapping[str, str]) -> int:
-    raw = (env.get("SOHOA_JOBS") or "0").strip()
-    if not raw.isdigit():
-        raise SettingInvalid("SOHOA_JOBS", raw, "a whole number of pages at once (0: one per core)")
+    return _whole_number(env, "SOHOA_JOBS", 0, "a whole number of pages at once (0: one per core)")
+
+
+def _whole_number(env: Mapping[str, str], name: str, default: int, meaning: str, minimum: int = 0) -> int:
+    raw = (env.get(name) or str(default)).strip()
+    if not raw.isdigit() or int(raw) < minimum:
+        raise SettingInvalid(name, raw, f"{meaning}, at least {minimum}" if minimum else meaning)
     return int(raw)
 
 

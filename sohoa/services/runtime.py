@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sohoa.archive import S3ObjectStore, ensure_embedded_storage
 from sohoa.catalog import load_catalog
+from sohoa.intake.files import IntakeLimits
 from sohoa.ocr.pages import PageSettings, default_jobs
 from sohoa.pipeline import Engines, PipelineSettings
 from sohoa.services.config import Config
@@ -44,8 +45,9 @@ def build_runtime(config: Config, sign: bool = True) -> Runtime:
 
 def pipeline_settings(config: Config) -> PipelineSettings:
     """The pipeline settings of `config` (the page cache under its data directory)."""
+    limits = IntakeLimits(max_dossier_files=config.max_dossier_files, max_dossier_pages=config.max_dossier_pages)
     return PipelineSettings(pages=PageSettings(), jobs=config.jobs or default_jobs(), organisation=config.organisation,
-                            model_cache=config.model_cache, page_cache=config.data_dir / "pages")
+                            model_cache=config.model_cache, page_cache=config.data_dir / "pages", limits=limits)
 
 
 def _signer(config: Config) -> tuple[CopySigner, bool]:

@@ -68,6 +68,12 @@ def _png_bytes() -> bytes:
     return out.getvalue()
 
 
+def _tiny_png() -> bytes:
+    out = io.BytesIO()
+    Image.new("L", (64, 64), 255).save(out, "PNG")
+    return out.getvalue()
+
+
 def _tiff_bytes() -> bytes:
     out = io.BytesIO()
     _page().save(out, "TIFF", compression="tiff_lzw")
@@ -131,6 +137,9 @@ def build_corpus(folder: Path) -> tuple[BadInput, ...]:
         BadInput("good scan, then a corrupt one", (good, _write(folder, "hong.jpg", _flip_middle(jpeg, 400)))),
         BadInput("unknown procedure code", (good,), procedure="9.999999"),
         BadInput("malformed procedure code", (good,), procedure="../../etc/passwd"),
+        BadInput("501 files in one dossier", (_write(folder, "nho.png", _tiny_png()),) * 501),
+        BadInput("2,100 pages in one dossier (three 700-page PDFs)",
+                 tuple(_pdf(folder / f"bay-tram-{n}.pdf", pages=700) for n in (1, 2, 3))),
         BadInput("PDF with JavaScript on open and an embedded program", (_pdf(folder / "js.pdf", javascript=True),),
                  expect="flagged"),
     )
