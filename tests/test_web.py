@@ -120,6 +120,31 @@ def test_specialist_queue_search_pages_and_download(site, browser, tmp_path):
     assert status == 200 and signed.startswith(b"%PDF")
     assert re.search(r'filename="?1-[a-z0-9-]+\.pdf', disposition), disposition  # named by component, not by digest
     STATE["signed"] = signed
+    _correct_a_key_field(browser, tmp_path)
+
+
+def _correct_a_key_field(browser, tmp_path) -> None:
+    """The specialist corrects the enterprise name of the first document and sees it kept, marked corrected;
+    a date that is not on the calendar is refused with its reason."""
+    row = browser.find_element(By.CSS_SELECTOR, ".key-fields tr[data-field=enterprise_name]")
+    table_id = row.find_element(By.XPATH, "./ancestor::table").get_attribute("id")
+    row.find_element(By.TAG_NAME, "summary").click()
+    box = row.find_element(By.NAME, "value")
+    box.clear()
+    box.send_keys("CÔNG TY TNHH THƯƠNG MẠI AN PHÚ")
+    shot(browser, tmp_path, "chuyen-vien-sua-truong")
+    row.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    corrected = wait_for(browser, lambda d: [r for r in d.find_elements(By.CSS_SELECTOR, f"#{table_id} tr[data-field=enterprise_name]")
+                                             if "đã sửa" in r.text], 20, "the corrected field")[0]
+    assert "CÔNG TY TNHH THƯƠNG MẠI AN PHÚ" in corrected.text and "100%" in corrected.text
+    date_row = browser.find_element(By.CSS_SELECTOR, f"#{table_id} tr[data-field=issue_date]")
+    date_row.find_element(By.TAG_NAME, "summary").click()
+    date_box = date_row.find_element(By.NAME, "value")
+    date_box.clear()
+    date_box.send_keys("31/02/2026")
+    date_row.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_for(browser, lambda d: "issue_date" in d.find_element(By.TAG_NAME, "main").text, 20, "the refusal page")
+    assert "Traceback" not in browser.page_source
 
 
 def test_auditor_verifies_reads_the_access_log_and_checks_the_chain(site, browser, tmp_path):
@@ -136,7 +161,7 @@ def test_auditor_verifies_reads_the_access_log_and_checks_the_chain(site, browse
     shot(browser, tmp_path, "kiem-tra-xac-minh")
     browser.find_element(By.CSS_SELECTOR, "#khop-kho a").click()
     log = wait_for(browser, lambda d: d.find_elements(By.ID, "nhat-ky"), 20, "the access log")[0].text
-    assert "upload" in log and "download" in log and "verify" in log
+    assert "upload" in log and "download" in log and "verify" in log and "field-correct" in log
     assert any(f"web:{site.tokens[role][0]}" in log for role in ("intake", "specialist"))
     shot(browser, tmp_path, "kiem-tra-nhat-ky")
     browser.get(f"{site.url}/kiem-tra")

@@ -4,6 +4,7 @@
 /chuyen-vien/ho-so/{code}                 every page image beside its OCR text, the extracted fields, the
                                           downloads named by component, the history and the result step
 /chuyen-vien/ho-so/{code}/tai/{position}  the signed copy of one component, verified before it goes out
+/chuyen-vien/ho-so/{code}/trang/{page}/truong/{name}  (POST) a person's correction of a key field
 """
 
 from __future__ import annotations
@@ -23,7 +24,13 @@ from sohoa.edges.web.common import WebDeps, actor, log_view, render
 from sohoa.edges.web.session import current, posted
 from sohoa.services.access import Permission, logged_access
 from sohoa.services.db import DossierStatus
+from sohoa.services.fields import MAX_VALUE, FieldRejected, correct_key_field, document_fields
 from sohoa.services.pages import page_texts
+
+FIELD_LABELS = {"number": "Số, ký hiệu", "issue_date": "Ngày ban hành", "issuer": "Cơ quan ban hành",
+                "enterprise_code": "Mã số doanh nghiệp", "enterprise_name": "Tên doanh nghiệp"}
+"""The key fields as the dossier page names them, in the order it shows them."""
+CHECK_LABELS = {"valid": "đúng dạng", "invalid": "SAI DẠNG", "unchecked": "chưa kiểm", "missing": "không thấy"}
 
 ACTIONS = {"start": "Bắt đầu xử lý", "request_supplement": "Yêu cầu bổ sung"}
 """Lifecycle actions offered on the dossier page, with their button labels."""
@@ -59,13 +66,14 @@ def install_specialist_pages(router: APIRouter, deps: WebDeps) -> None:
             results = runtime.database.results_of(code)
             work = runtime.database.work_of(code)
         report = record.report or {}
-        documents = {i: d for d in report.get("checklist", {}).get("documents", []) for i in d.get("pages", [])[:1]}
+        documents = {d.pages[0]: d for d in document_fields(report) if d.pages}
         downloads = [(c["position"], c["name"], download_name(c["position"], c["name"]))
                      for c in report.get("components", []) if c.get("signed")]
         return render(request, "specialist_dossier.html", session, record=record, code=code, pages=page_texts(report),
                       documents=documents, downloads=downloads, history=history, results=results,
                       work=work[-1] if work else None, actions=_actions(record.status),
-                      may_result=record.status == DossierStatus.IN_PROGRESS)
+                      may_result=record.status == DossierStatus.IN_PROGRESS, FIELD_LABELS=FIELD_LABELS,
+                      CHECK_LABELS=CHECK_LABELS, may_correct=session.principal.may(Permission.PROCESS))
 
     @router.get("/chuyen-vien/ho-so/{code}/tai/{position}")
     def download(code: str, position: int, request: Request):
@@ -87,6 +95,16 @@ def install_specialist_pages(router: APIRouter, deps: WebDeps) -> None:
         await run_in_threadpool(apply_action, runtime.database, load_rules(runtime.config.lifecycle_dir), code, action,
                                 actor(session), reason=str(form.get("reason", ""))[:2000])
         return RedirectResponse(f"/chuyen-vien/ho-so/{code}", status_code=303)
+
+    @router.post("/chuyen-vien/ho-so/{code}/trang/{page}/truong/{name}")
+    async def correct_field(code: str, page: int, name: str, request: Request):
+        session, form = await posted(deps, request, Permission.PROCESS, code)
+        if name not in FIELD_LABELS:
+            raise FieldRejected(f"dossier {code}: {name[:40]!r} is not a key field")
+        await run_in_threadpool(correct_key_field, deps.runtime().database, code, page, name,
+                                str(form.get("value", ""))[:MAX_VALUE + 1], actor(session),
+                                form.get("accept_invalid") == "1")
+        return RedirectResponse(f"/chuyen-vien/ho-so/{code}#trang-{page}", status_code=303)
 
     @router.post("/chuyen-vien/ho-so/{code}/ket-qua")
     async def hand_in_result(code: str, request: Request):
