@@ -209,6 +209,26 @@ def _bad_input_changes_nothing(client, runtime, code, desk, specialist, tmp_path
 
 
 @pytest.mark.slow
+def test_a_page_the_desk_moved_stays_moved_when_the_supplement_is_digitized(service):
+    runtime, queue, client, who = service
+    desk, reader = who["le-tan"], who["chuyen-vien"]  # the desk reads the status, a specialist the whole report
+    code = client.post("/dossiers", data={"procedure_code": "2.000620"}, files=_parts(INCOMPLETE), headers=desk).json()["dossier_code"]
+    _work(queue)
+    first = client.get(f"/dossiers/{code}", headers=reader).json()
+    page = next(p for p in first["report"]["pages"] if p["component_position"] == 1)
+    moved = client.post(f"/dossiers/{code}/pages/{page['index']}/component", json={"position": None, "reason": "tờ khai cũ"},
+                        headers=desk)
+    assert moved.status_code == 200, moved.text
+    assert client.post(f"/dossiers/{code}/files", files=_parts(MISSING), headers=desk).status_code == 202
+    _work(queue)
+    again = client.get(f"/dossiers/{code}", headers=reader).json()
+    kept = again["report"]["pages"][page["index"]]
+    assert kept["reused"] and kept["component_position"] is None and kept["placed_by"] == "api:le-tan"
+    assert 1 in again["report"]["checklist"]["missing_positions"] and again["status"] == 5
+    assert not [p for p in again["report"]["pages"] if p["placed_by"] and p["index"] != page["index"]]
+
+
+@pytest.mark.slow
 def test_a_bad_result_file_is_refused_and_nothing_is_stored(service, tmp_path):
     runtime, queue, client, who = service
     code = client.post("/dossiers", data={"procedure_code": "2.000620"}, files=_parts(sample_files()),

@@ -226,7 +226,7 @@ def test_front_desk_moves_a_misclassified_page_and_reads_the_new_verdict(site, b
     contract = {**report["pages"][1], "index": 2, "component_position": None, "classification_role": "unexpected"}
     report["pages"] = [{**page, "classification_role": "component"} for page in report["pages"]] + [contract]
     variant = site.runtime.engines.catalog.get("2.000620").variant("new")
-    unread = moved(DossierReport.model_validate(report), 2, UNEXPECTED, variant)  # the full verdict, as classified
+    unread = moved(DossierReport.model_validate(report), 2, UNEXPECTED, variant)  # the verdict, as classified
     database.save_report(code, unread.model_dump(mode="json"))
     record_verdict(site.runtime, code, unread, "test")
     sign_in(browser, site, "intake")

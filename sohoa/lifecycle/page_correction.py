@@ -10,14 +10,15 @@ it, and the desk's decision follows the new verdict while the dossier is still a
   it incomplete is refused (its receipt is out: ask for a supplement instead).
 
 Every correction is in the access log (who, when, page, from, to, why); a status change carries it in the history.
-The components' PDF/A and signed copies stay those built at digitization.
+The components' PDF/A and signed copies stay those built at digitization; a later digitization of the dossier (a
+supplement, a job run again) keeps the move (`sohoa.lifecycle.page_moves.carry_page_moves`).
 """
 
 from __future__ import annotations
 
-from sohoa.classification.rules import PageAssignment, checklist_verdict
 from sohoa.errors import SohoaError
 from sohoa.lifecycle.errors import IllegalTransition
+from sohoa.lifecycle.page_moves import UNEXPECTED, moved
 from sohoa.lifecycle.reception import record_verdict
 from sohoa.lifecycle.rules import load_rules
 from sohoa.lifecycle.transitions import apply_action
@@ -26,8 +27,6 @@ from sohoa.services.access import logged_access
 from sohoa.services.db import VIETNAM_TIME, DossierRecord, DossierStatus
 from sohoa.services.runtime import Runtime
 
-UNEXPECTED = "unexpected"
-"""The target meaning: a paper outside the procedure's checklist."""
 MAX_REASON = 500
 """Longest reason kept with a correction."""
 
@@ -74,7 +73,7 @@ def _correct(runtime: Runtime, code: str, page_index: int, target: int | str, ac
         raise CorrectionRejected(f"dossier {code}: component {target} is not on the checklist of "
                                  f"{procedure.code} ({', '.join(str(c.position) for c in variant.components)})")
     before = _place(report.pages[page_index])
-    corrected = moved(report, page_index, target, variant)
+    corrected = moved(report, page_index, target, variant, actor)
     if record.status == DossierStatus.RECEIVED and not corrected.checklist.complete:
         raise IllegalTransition(f"dossier {code} is already received (status 2): moving page {page_index + 1} would "
                                 "leave it incomplete; ask for a supplement instead")
@@ -95,43 +94,6 @@ def pages_movable(record: DossierRecord) -> bool:
     received and not started."""
     return record.status in (DossierStatus.RECEIVED_NEW, DossierStatus.RECEIVED) or (
         record.status == DossierStatus.SUPPLEMENT_REQUESTED and record.before_supplement == DossierStatus.RECEIVED_NEW)
-
-
-def moved(report: DossierReport, page_index: int, target: int | str, variant) -> DossierReport:
-    """`report` with page `page_index` assigned to `target` and the checklist verdict computed again (the key
-    fields read at digitization are kept)."""
-    assignments = list(_assignments(report))
-    previous = next((a for a in reversed(assignments[:page_index]) if a.role not in ("blank", "separator")), None)
-    old = assignments[page_index]
-    if target == UNEXPECTED:
-        assignments[page_index] = PageAssignment(role="unexpected", position=None, document_type=None, confidence=1.0,
-                                                 title=old.title, document_start=True)
-    else:
-        continues = previous is not None and previous.position == target
-        assignments[page_index] = PageAssignment(role="continuation" if continues else "component", position=int(target),
-                                                 document_type=old.document_type if old.position == target else None,
-                                                 confidence=1.0, title=old.title, document_start=not continues)
-    verdict = checklist_verdict(tuple(assignments), variant).model_copy(update={"documents": report.checklist.documents})
-    new = assignments[page_index]
-    pages = list(report.pages)
-    pages[page_index] = pages[page_index].model_copy(update={
-        "component_position": new.position, "document_type": new.document_type, "classification_confidence": 1.0,
-        "classification_role": new.role, "candidate_position": None,
-        "warnings": tuple(w for w in pages[page_index].warnings if not w.startswith("classification:"))})
-    return report.model_copy(update={"pages": tuple(pages), "checklist": verdict})
-
-
-def _assignments(report: DossierReport) -> tuple[PageAssignment, ...]:
-    """The classifier's assignments as the report keeps them (an unexpected paper keeps its title and first page)."""
-    titles = {u.pages[0]: u.title for u in report.checklist.unexpected if u.pages}
-    out = []
-    for page in report.pages:
-        role = page.classification_role or ("blank" if page.blank else "component" if page.component_position else "unknown")
-        starts = role == "component" or page.index in titles or role in ("review", "unknown")
-        out.append(PageAssignment(role=role, position=page.component_position, document_type=page.document_type,
-                                  confidence=page.classification_confidence, title=titles.get(page.index, ""),
-                                  document_start=starts, candidate_position=page.candidate_position))
-    return tuple(out)
 
 
 def _place(page: PageReport) -> str:

@@ -56,6 +56,8 @@ class PageReport(FrozenModel):
         default=None, description="Perceptual hash of the upright page image, 64 hex digits (sohoa.ocr.phash); null for blank and born-digital pages.")
     reused: bool = Field(default=False, description="True when the page was read in an earlier run of this dossier "
                                                      "(a supplement) and taken from the page cache, not decoded or OCR'd again.")
+    placed_by: str | None = Field(
+        default=None, description="Who moved the page to its component (or out of the checklist) by hand, as the access log names them; null when the classifier placed it. A later digitization of the dossier keeps the move.")
     candidate_position: int | None = Field(
         default=None, description="For a page under review (or an uncertain unexpected one): the component the classifier did not dare to assign.")
     rule_document_type: str | None = Field(
