@@ -315,8 +315,11 @@ def test_the_front_desk_moves_a_misclassified_page_and_the_verdict_follows(servi
 
     runtime, client, tokens, _ = service
     desk = tokens[Role.INTAKE]
-    code = client.post("/dossiers", data={"procedure_code": "2.000620"}, headers=desk,
-                       files=[("files", ("a.jpg", sample_files()[0].read_bytes(), "image/jpeg"))]).json()["dossier_code"]
+    handed_in = client.post("/dossiers", data={"procedure_code": "2.000620"}, headers=desk,
+                            files=[("files", ("a.jpg", sample_files()[0].read_bytes(), "image/jpeg"))]).json()
+    code = handed_in["dossier_code"]
+    assert client.post(f"/dossiers/{code}/pages/0/component", json={"position": 1}, headers=desk).status_code == 404
+    runtime.database.finish_work(handed_in["job_id"])  # digitized, as the report below says
     report = make_report(code)
     report["variant"] = "new"
     contract = {**report["pages"][1], "index": 2, "component_position": None, "document_type": None,
@@ -333,6 +336,11 @@ def test_the_front_desk_moves_a_misclassified_page_and_the_verdict_follows(servi
     assert client.post(page, json={"position": 3}, headers=tokens[Role.AUDITOR]).status_code == 403
     moved = client.post(page, json={"position": 3, "reason": "hợp đồng là thành phần 3"}, headers=desk)
     assert moved.status_code == 200, moved.text
+    rebuild = moved.json()["job_id"]
+    assert runtime.database.get_work(rebuild).state == "queued" and rebuild != handed_in["job_id"]
+    busy = client.post(page, json={"position": None}, headers=desk)  # the copies are being built again
+    assert busy.status_code == 409 and "being digitized" in busy.json()["detail"]
+    runtime.database.finish_work(rebuild)  # as the worker would (tests/test_lifecycle.py runs it for real)
     assert moved.json()["status"] == 2 and moved.json()["checklist"]["complete"] is True
     assert moved.json()["checklist"]["missing_positions"] == [] and moved.json()["checklist"]["unexpected"] == []
     stored = runtime.database.get_dossier(code)

@@ -1,10 +1,14 @@
 """A page a person moved stays where they put it when the dossier is digitized again (a supplement, a job run
-again): found by its source file's SHA-256 and page number, not by its place in the stream."""
+again): found by its file's SHA-256 and page number, not by its place in the stream, and given to the
+classification stage so the component's copies are built with it."""
 
 from __future__ import annotations
 
 from sohoa.catalog import load_catalog
-from sohoa.lifecycle.page_moves import UNEXPECTED, carry_page_moves, moved
+from sohoa.classification.placements import place_pages
+from sohoa.classification.rules import PageAssignment
+from sohoa.lifecycle.page_moves import UNEXPECTED, moved, placements_of
+from sohoa.models.dossier import PagePlacement
 from sohoa.models.report import DossierReport
 from tests.test_db import make_report
 
@@ -30,18 +34,26 @@ def test_a_move_names_who_made_it_and_completes_the_verdict():
     assert placed.pages[2].placed_by == "web:desk-1" and classified.pages[2].component_position is None  # input kept
 
 
-def test_a_new_digitization_keeps_the_move_of_the_same_page():
+def test_the_next_digitization_is_given_the_placement_of_the_same_page_only():
     placed = moved(_classified(), 2, 3, VARIANT, "web:desk-1")
-    again = carry_page_moves(placed, _classified(), VARIANT)  # the classifier errs the same way on the new run
-    assert again.pages[2].component_position == 3 and again.pages[2].placed_by == "web:desk-1"
-    assert again.checklist.complete
-    assert carry_page_moves(None, _classified(), VARIANT) == _classified()
+    report = placed.model_dump(mode="json")
+    [placement] = placements_of(report)
+    assert (placement.source_page, placement.position, placement.placed_by) == (3, 3, "web:desk-1")
+    assert placement.source_sha256 == placed.sources[1].sha256
+    assert placements_of(None) == () and placements_of(_classified().model_dump(mode="json")) == ()
 
 
-def test_a_move_is_not_carried_to_a_different_paper():
-    placed = moved(_classified(), 2, 3, VARIANT, "web:desk-1")
-    fresh = _classified()
-    changed = fresh.model_copy(update={"sources": (fresh.sources[0], fresh.sources[1].model_copy(update={"sha256": "0" * 64}))})
-    again = carry_page_moves(placed, changed, VARIANT)
-    assert again.pages[2].component_position is None and again.pages[2].placed_by is None
-    assert not again.checklist.complete
+def test_a_placement_overrides_the_classifier_on_the_page_it_names():
+    classified = _classified()
+    assignments = tuple(PageAssignment(role=p.classification_role, position=p.component_position, document_type=None,
+                                       confidence=0.9, title="") for p in classified.pages)
+    keys = [(classified.sources[0].sha256, 1), (classified.sources[1].sha256, 2), (classified.sources[1].sha256, 3)]
+    positions = {c.position for c in VARIANT.components}
+    placement = PagePlacement(classified.sources[1].sha256, 3, 3, "web:desk-1")
+    result = place_pages(assignments, keys, (placement,), positions)
+    assert (result[2].role, result[2].position, result[2].placed_by, result[2].confidence) == ("component", 3, "web:desk-1", 1.0)
+    assert result[:2] == assignments[:2] and assignments[2].position is None  # the input is not changed
+    elsewhere = PagePlacement("0" * 64, 3, 3, "web:desk-1")  # another file: a different paper
+    assert place_pages(assignments, keys, (elsewhere,), positions) == assignments
+    off_list = PagePlacement(classified.sources[1].sha256, 3, 99, "web:desk-1")  # not on this checklist
+    assert place_pages(assignments, keys, (off_list,), positions) == assignments

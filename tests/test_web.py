@@ -6,6 +6,7 @@ down). Screenshots of every screen go under the test's temporary folder."""
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 import time
@@ -209,36 +210,35 @@ def test_pages_need_a_session_and_forms_need_their_token(site, browser, tmp_path
     assert "Traceback" not in browser.page_source and '{"error"' not in browser.page_source
 
 
-def test_front_desk_moves_a_misclassified_page_and_reads_the_new_verdict(site, browser, tmp_path):
-    from datetime import datetime, timezone
+def test_front_desk_moves_a_page_out_and_its_component_is_built_again(site, browser, tmp_path):
+    import pikepdf
 
-    from sohoa.lifecycle.page_correction import UNEXPECTED, moved
-    from sohoa.lifecycle.reception import record_verdict
-    from sohoa.models.report import DossierReport
-    from tests.test_db import make_report
-
-    database = site.runtime.database
-    received = datetime.now(timezone.utc)
-    code = database.allocate_dossier_code(site.runtime.config.agency_code, received)
-    database.create_dossier(code, "2.000620", "new", 1, received)
-    report = make_report(code)
-    report["variant"] = "new"
-    contract = {**report["pages"][1], "index": 2, "component_position": None, "classification_role": "unexpected"}
-    report["pages"] = [{**page, "classification_role": "component"} for page in report["pages"]] + [contract]
-    variant = site.runtime.engines.catalog.get("2.000620").variant("new")
-    unread = moved(DossierReport.model_validate(report), 2, UNEXPECTED, variant)  # the verdict, as classified
-    database.save_report(code, unread.model_dump(mode="json"))
-    record_verdict(site.runtime, code, unread, "test")
     sign_in(browser, site, "intake")
-    browser.get(f"{site.url}/mot-cua/ho-so/{code}")
-    assert _wait_for_verdict(browser) == "Thiếu thành phần"
-    choice = browser.find_element(By.ID, "thanh-phan-2")
+    code = _hand_in(browser, site, sample_files())
+    assert _wait_for_verdict(browser) == "Đủ thành phần"
+    database, store = site.runtime.database, site.runtime.engines.store
+    report = database.get_dossier(code).report
+    page = next(p for p in report["pages"] if p["classification_role"] == "continuation")
+    position, index = page["component_position"], page["index"]
+
+    def signed_pages(current: dict) -> int:
+        component = next(c for c in current["components"] if c["position"] == position)
+        with pikepdf.open(io.BytesIO(store.get_bytes(component["signed"]["key"]))) as pdf:
+            return len(pdf.pages)
+
+    before = signed_pages(report)
+    choice = browser.find_element(By.ID, f"thanh-phan-{index}")
     labels = [option.text for option in choice.find_elements(By.TAG_NAME, "option")]
-    assert labels[-1] == "Giấy tờ không thuộc thành phần" and labels[2].startswith("3. ")
-    choice.find_element(By.CSS_SELECTOR, "option[value='3']").click()
-    browser.find_element(By.CSS_SELECTOR, "#chuyen-trang-2 button").click()
-    assert wait_for(browser, lambda d: d.find_elements(By.ID, "ket-luan") and _text(d, "ket-luan") == "Đủ thành phần",
-                    30, "the verdict after the move")
-    assert _text(browser, "trang-thai") == "Được tiếp nhận"
+    assert labels[-1] == "Giấy tờ không thuộc thành phần" and labels[position - 1].startswith(f"{position}. ")
+    choice.find_element(By.CSS_SELECTOR, "option[value='']").click()
+    browser.find_element(By.CSS_SELECTOR, f"#chuyen-trang-{index} button").click()
+    wait_for(browser, lambda d: d.find_elements(By.ID, "giay-to-ngoai") and d.find_elements(By.ID, "ket-luan"), 120,
+             "the verdict after the copies were built again")
+    assert _text(browser, "ket-luan") == "Đủ thành phần" and _text(browser, "trang-thai") == "Được tiếp nhận"
+    assert browser.find_elements(By.CSS_SELECTOR, f"#giay-to-ngoai #chuyen-trang-{index}"), "the page is shown apart"
     shot(browser, tmp_path, "mot-cua-chuyen-trang")
-    assert any(e.action == "correct-page" and "to component 3" in e.outcome for e in database.access_log(code))
+    after = database.get_dossier(code).report
+    assert after["pages"][index]["placed_by"] == f"web:{site.tokens['intake'][0]}"
+    assert signed_pages(after) == before - 1  # the component's signed copy is built again without the page
+    assert all(p["reused"] for p in after["pages"])  # no page decoded or read again
+    assert any(e.action == "correct-page" and "to unexpected" in e.outcome for e in database.access_log(code))

@@ -21,7 +21,7 @@ def page_reports(pages: tuple[PageResult, ...], assignments: tuple[PageAssignmen
             document_type=assignment.document_type, classification_confidence=round(assignment.confidence, 3),
             classification_role=assignment.role, perceptual_hash=page.perceptual_hash, reused=page.reused,
             candidate_position=assignment.candidate_position, rule_document_type=assignment.rule_type,
-            model_document_type=assignment.model_type, warnings=prepared.warnings + _review_warning(assignment),
+            model_document_type=assignment.model_type, placed_by=assignment.placed_by, warnings=prepared.warnings + _review_warning(assignment),
         ))
     return tuple(rows)
 

@@ -107,6 +107,8 @@ class PageAssignment:
     """The document type the catalogue title rules point to (None when no title matched)."""
     model_type: str | None = None
     """The page model's most probable type (`__other__` for papers no checklist asks for)."""
+    placed_by: str | None = None
+    """Who placed the page by hand (a person's correction, not the classifier's decision)."""
 
 
 @dataclass(frozen=True)

@@ -25,12 +25,13 @@ class WorkOrder:
         return [asdict(source) for source in self.sources]
 
 
-def work_order(code: str, sources: tuple[StoredSource, ...], again: bool = False) -> WorkOrder:
+def work_order(code: str, sources: tuple[StoredSource, ...], again: bool = False, placed: str = "") -> WorkOrder:
     """The order for dossier ``code``: its reception's job id names the dossier only, so it is queued once; a
-    supplement's (``again``) also names its originals."""
+    supplement's (``again``) also names its originals, and a rebuild after pages were moved by hand names the
+    placements too (`placed`, their summary), so each new set of placements is built once."""
     job_id = "digitize-" + code.replace(".", "_")
     if again:
-        job_id += "-" + hashlib.sha256("|".join(s.sha256 for s in sources).encode()).hexdigest()[:12]
+        job_id += "-" + hashlib.sha256("|".join([s.sha256 for s in sources] + ([placed] if placed else [])).encode()).hexdigest()[:12]
     return WorkOrder(job_id, code, sources)
 
 

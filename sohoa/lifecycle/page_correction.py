@@ -10,17 +10,20 @@ it, and the desk's decision follows the new verdict while the dossier is still a
   it incomplete is refused (its receipt is out: ask for a supplement instead).
 
 Every correction is in the access log (who, when, page, from, to, why); a status change carries it in the history.
-The components' PDF/A and signed copies stay those built at digitization; a later digitization of the dossier (a
-supplement, a job run again) keeps the move (`sohoa.lifecycle.page_moves.carry_page_moves`).
+Every later digitization of the dossier keeps the move (`sohoa.lifecycle.page_moves.placements_of`), starting with
+the one the move orders: it builds the components' PDF/A and signed copies again with the page where the desk put
+it. No page may move while a digitization of the dossier is queued or running.
 """
 
 from __future__ import annotations
 
 from sohoa.errors import SohoaError
 from sohoa.lifecycle.errors import IllegalTransition
-from sohoa.lifecycle.page_moves import UNEXPECTED, moved
+from sohoa.lifecycle.orders import WorkOrder, work_order
+from sohoa.lifecycle.page_moves import UNEXPECTED, moved, placements_of
 from sohoa.lifecycle.reception import record_verdict
 from sohoa.lifecycle.rules import load_rules
+from sohoa.lifecycle.supplement import earlier_sources
 from sohoa.lifecycle.transitions import apply_action
 from sohoa.models.report import DossierReport, PageReport
 from sohoa.services.access import logged_access
@@ -46,15 +49,24 @@ class CorrectionRejected(SohoaError):
 
 
 def correct_page(runtime: Runtime, code: str, page_index: int, target: int | str, actor: str,
-                 reason: str = "") -> DossierReport:
+                 reason: str = "") -> tuple[DossierReport, WorkOrder]:
     """Put page `page_index` of dossier `code` in component `target` (its position) or ``"unexpected"``; the
-    report with the verdict computed again. Nothing changes on a refusal. Logged as ``correct-page``, whatever
-    comes of it."""
+    report with the verdict computed again, and the recorded order that builds the components' copies again with
+    the move (every page from the page cache: none is decoded or read again), for the edge to queue. Nothing
+    changes on a refusal. Logged as ``correct-page``, whatever comes of it."""
     with logged_access(runtime.database, code, actor, "correct-page") as outcome:
         corrected, note = _correct(runtime, code, page_index, target, actor, reason)
         outcome.ok = (f"ok: page {page_index + 1} from {note['from']} to {note['to']}; verdict {note['decision']}"
                       + (f"; reason: {note['reason']}" if note["reason"] else ""))
-    return corrected
+    return corrected, _rebuild_order(runtime, code)
+
+
+def _rebuild_order(runtime: Runtime, code: str) -> WorkOrder:
+    record = runtime.database.get_dossier(code)
+    placed = "|".join(f"{p.source_sha256}:{p.source_page}:{p.position}" for p in placements_of(record.report))
+    order = work_order(code, earlier_sources(record), again=True, placed=placed)
+    runtime.database.queue_work(code, order.job_id, order.rows())
+    return order
 
 
 def _correct(runtime: Runtime, code: str, page_index: int, target: int | str, actor: str,
@@ -63,6 +75,10 @@ def _correct(runtime: Runtime, code: str, page_index: int, target: int | str, ac
     record = database.get_dossier(code)
     if record.report is None or not 0 <= page_index < len(record.report.get("pages") or []):
         raise PageNotFound(f"dossier {code} has no page {page_index + 1}")
+    work = database.work_of(code)
+    if work and work[-1].state in ("queued", "working", "retrying"):
+        raise IllegalTransition(f"dossier {code} is being digitized (job {work[-1].job_id}, {work[-1].state}): move its "
+                                "pages once its copies are built")
     if not pages_movable(record):
         raise IllegalTransition(f"dossier {code} is in status {int(record.status)} {record.status.vietnamese}: its "
                                 "pages can be moved only while it is at the desk (status 1, 5 before reception, or 2)")

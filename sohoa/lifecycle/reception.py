@@ -17,7 +17,7 @@ from sohoa.catalog import CatalogLookupError
 from sohoa.errors import InputRejected, SohoaError, UnknownProcedureCode
 from sohoa.intake.files import inspect_files
 from sohoa.lifecycle.orders import WorkOrder, work_order
-from sohoa.lifecycle.page_moves import carry_page_moves
+from sohoa.lifecycle.page_moves import placements_of
 from sohoa.lifecycle.rules import load_rules
 from sohoa.lifecycle.transitions import apply_action
 from sohoa.models.dossier import DossierRequest, ProgressCallback
@@ -62,12 +62,12 @@ def digitize_dossier(runtime: Runtime, record: DossierRecord, files: tuple[Path,
                      progress: ProgressCallback = lambda stage, done, total: None) -> DossierReport:
     """Run the pipeline on a received dossier; record the outcome whatever it is."""
     request = DossierRequest(dossier_code=record.code, procedure_code=record.procedure_code, files=files,
-                             variant=record.variant, received_at=record.received_at)
+                             variant=record.variant, received_at=record.received_at,
+                             placements=placements_of(record.report))
     database = runtime.database
     try:
         with tempfile.TemporaryDirectory(prefix=f"sohoa-{record.code}-") as work_dir:
             report = process_dossier(request, runtime.settings, runtime.engines, Path(work_dir), progress)
-        report = _keep_page_moves(runtime, record, report)
     except InputRejected as error:
         _refuse_unreadable(runtime, record.code, actor, error)
         raise
@@ -80,14 +80,6 @@ def digitize_dossier(runtime: Runtime, record: DossierRecord, files: tuple[Path,
     database.record_access(record.code, actor, "digitize", report.manifest.key, "ok")
     record_verdict(runtime, record.code, report, actor)
     return report
-
-
-def _keep_page_moves(runtime: Runtime, record: DossierRecord, report: DossierReport) -> DossierReport:
-    earlier = runtime.database.get_dossier(record.code).report
-    if not earlier:
-        return report
-    procedure = runtime.engines.catalog.get(record.procedure_code, on=record.received_at.astimezone(VIETNAM_TIME).date())
-    return carry_page_moves(DossierReport.model_validate(earlier), report, procedure.variant(report.variant))
 
 
 def record_verdict(runtime: Runtime, code: str, report: DossierReport, actor: str) -> None:

@@ -18,6 +18,21 @@ ProgressCallback = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
+class PagePlacement:
+    """A page a person put in its component (or out of the checklist) by hand; every later digitization of the
+    dossier keeps it there instead of the classifier's guess."""
+
+    source_sha256: str
+    """SHA-256 of the file the page is in."""
+    source_page: int
+    """1-based page (frame) number in that file."""
+    position: int | None
+    """Component position; None for a paper outside the checklist."""
+    placed_by: str
+    """Who placed it, as the access log names them."""
+
+
+@dataclass(frozen=True)
 class DossierRequest:
     """One dossier to process."""
 
@@ -31,6 +46,8 @@ class DossierRequest:
     """Procedure variant id; None for the default."""
     received_at: datetime = field(default_factory=lambda: datetime.now().astimezone())
     """When the dossier was received."""
+    placements: tuple[PagePlacement, ...] = ()
+    """Pages a person placed by hand in an earlier digitization: they override the classifier."""
 
     @property
     def received_on(self) -> date:

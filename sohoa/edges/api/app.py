@@ -162,7 +162,7 @@ def create_app(runtime: Runtime | None = None, queue=None, worker_settings: Work
     _install_service_routes(app, runtime_dep, caller, get_trust)
     install_lifecycle_routes(app, runtime_dep, get_queue, caller, _save_upload, worker_settings)
     install_work_routes(app, runtime_dep, get_queue, caller, worker_settings)
-    install_field_routes(app, runtime_dep, caller)
+    install_field_routes(app, runtime_dep, caller, get_queue, worker_settings)
     app.include_router(stats_router(runtime_dep, caller))
     install_web(app, get_runtime, get_queue, worker_settings, _save_upload)
     return app

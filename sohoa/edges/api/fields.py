@@ -9,7 +9,7 @@ POST /dossiers/{code}/pages/{page}/component     upload: put `page` in another c
 
 from typing import Annotated, Any
 
-from fastapi import FastAPI, Path
+from fastapi import Depends, FastAPI, Path
 from pydantic import BaseModel, Field
 
 from sohoa.lifecycle.page_correction import UNEXPECTED, correct_page
@@ -40,6 +40,8 @@ class PageMoveView(BaseModel):
     dossier_code: str = Field(description="The dossier.")
     status: int = Field(description="The dossier's status after the desk followed the new verdict.")
     checklist: dict[str, Any] = Field(description="The checklist verdict computed again (as `GET /dossiers/{code}` shows it without `read-report`).")
+    job_id: str = Field(description="The job that builds the components' copies again with the move (no page is read again).")
+    queued: bool = Field(description="False when the queue was unreachable (the job waits for a worker's sweep).")
 
 
 class FieldCorrectionView(BaseModel):
@@ -78,7 +80,7 @@ def correction_view(record: FieldCorrectionRecord) -> FieldCorrectionView:
     return FieldCorrectionView(**{**vars(record), "corrected_at": record.corrected_at.isoformat()})
 
 
-def install_field_routes(app: FastAPI, RuntimeDep, caller) -> None:  # noqa: N803 - a type alias
+def install_field_routes(app: FastAPI, RuntimeDep, caller, get_queue, worker_settings) -> None:  # noqa: N803 - a type alias
     """Register GET /dossiers/{code}/fields and PUT /dossiers/{code}/pages/{page}/fields/{name}."""
 
     @app.get("/dossiers/{code}/fields", response_model=DossierFieldsView)
@@ -101,11 +103,14 @@ def install_field_routes(app: FastAPI, RuntimeDep, caller) -> None:  # noqa: N80
 
     @app.post("/dossiers/{code}/pages/{page}/component", response_model=PageMoveView)
     def move_page(code: str, page: Annotated[int, Path(ge=0, le=100_000)], body: PageMoveBody, runtime: RuntimeDep,
-                  user: caller(Permission.UPLOAD)) -> PageMoveView:
-        """Put page `page` in component `position` (null: unexpected) and compute the checklist verdict again;
-        404 for a page the dossier does not have, 422 for a component not on its checklist, 409 when the dossier
-        is past the desk."""
-        report = correct_page(runtime, code, page, UNEXPECTED if body.position is None else body.position,
-                              f"api:{user.name}", body.reason)
+                  user: caller(Permission.UPLOAD), queue=Depends(get_queue)) -> PageMoveView:
+        """Put page `page` in component `position` (null: unexpected), compute the checklist verdict again and queue
+        the job that builds the components' copies with the move; 404 for a page the dossier does not have, 422 for
+        a component not on its checklist, 409 when the dossier is past the desk or being digitized."""
+        from sohoa.edges.workers.jobs import queue_order
+
+        report, order = correct_page(runtime, code, page, UNEXPECTED if body.position is None else body.position,
+                                     f"api:{user.name}", body.reason)
         return PageMoveView(dossier_code=code, status=int(runtime.database.get_dossier(code).status),
-                            checklist=status_summary(report.model_dump(mode="json"))["checklist"])
+                            checklist=status_summary(report.model_dump(mode="json"))["checklist"], job_id=order.job_id,
+                            queued=queue_order(queue, order, worker_settings))

@@ -92,8 +92,7 @@ def _install_intake(router: APIRouter, deps: WebDeps) -> None:
         session, form = await posted(deps, request, Permission.UPLOAD, code)
         position = str(form.get("position", "")).strip()
         target = int(position) if position.isdigit() else UNEXPECTED
-        await run_in_threadpool(correct_page, deps.runtime(), code, index, target, actor(session),
-                                str(form.get("reason", ""))[:500])
+        await run_in_threadpool(_move, deps, session, code, index, target, str(form.get("reason", ""))[:500])
         return RedirectResponse(f"/mot-cua/ho-so/{code}", status_code=303)
 
     @router.get("/mot-cua/ho-so/{code}/mau.pdf")
@@ -165,6 +164,14 @@ def _supplement(deps: WebDeps, session, code: str, files) -> None:
     with tempfile.TemporaryDirectory(prefix="sohoa-web-") as directory:
         paths = tuple(deps.save_upload(upload, Path(directory), index) for index, upload in enumerate(files))
         _, order = accept_supplement(runtime, code, paths, actor(session))
+    queue_order(deps.get_queue(runtime), order, deps.worker_settings)
+
+
+def _move(deps: WebDeps, session, code: str, index: int, target, reason: str) -> None:
+    from sohoa.edges.workers.jobs import queue_order
+
+    runtime = deps.runtime()
+    _, order = correct_page(runtime, code, index, target, actor(session), reason)
     queue_order(deps.get_queue(runtime), order, deps.worker_settings)
 
 

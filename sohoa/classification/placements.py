@@ -1,0 +1,48 @@
+"""A person's placement of a page overrides the classifier: the page goes to the component they chose (or out of
+the checklist), as the first page of a document or the next page of the one before it, with confidence 1.
+Pure functions on the classifier's assignments, used by the pipeline (placements kept from an earlier
+digitization) and by the desk's page move (`sohoa.lifecycle.page_moves`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sohoa.classification.rules import PageAssignment
+from sohoa.models.dossier import PagePlacement
+
+UNEXPECTED = "unexpected"
+"""The target meaning: a paper outside the procedure's checklist."""
+
+
+def placed(assignments: tuple[PageAssignment, ...], index: int, target: int | str,
+           actor: str | None) -> tuple[PageAssignment, ...]:
+    """`assignments` with page `index` in component `target` (its position) or `UNEXPECTED`, placed by `actor`."""
+    out = list(assignments)
+    previous = next((a for a in reversed(out[:index]) if a.role not in ("blank", "separator")), None)
+    old = out[index]
+    if target == UNEXPECTED:
+        out[index] = PageAssignment(role="unexpected", position=None, document_type=None, confidence=1.0,
+                                    title=old.title, document_start=True, placed_by=actor)
+    else:
+        continues = previous is not None and previous.position == target
+        out[index] = PageAssignment(role="continuation" if continues else "component", position=int(target),
+                                    document_type=old.document_type if old.position == target else None,
+                                    confidence=1.0, title=old.title, document_start=not continues, placed_by=actor)
+    return tuple(out)
+
+
+def place_pages(assignments: tuple[PageAssignment, ...], keys: Sequence[tuple[str, int]],
+                placements: Sequence[PagePlacement], positions: set[int]) -> tuple[PageAssignment, ...]:
+    """The classifier's `assignments` with every placement applied, in page order; `keys` names each page by
+    (its file's SHA-256, its page number in the file); a placement in a component not among `positions` (the
+    checklist's) is ignored."""
+    by_key = {(p.source_sha256, p.source_page): p for p in placements if p.position is None or p.position in positions}
+    for index, key in enumerate(keys):
+        placement = by_key.get(key)
+        if placement is not None:
+            target = UNEXPECTED if placement.position is None else placement.position
+            assignments = placed(assignments, index, target, placement.placed_by)
+    return assignments
+
+
+__all__ = ["UNEXPECTED", "place_pages", "placed"]
