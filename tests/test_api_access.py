@@ -359,3 +359,41 @@ def test_the_front_desk_moves_a_misclassified_page_and_the_verdict_follows(servi
     assert late.status_code == 409 and "status 4" in late.json()["detail"]
     assert runtime.database.get_dossier(code).report["pages"][2]["component_position"] == 3
     assert [o for _, a, o in _log(runtime, code) if a == "correct-page"][-1].startswith("failed: IllegalTransition")
+
+
+def test_an_unknown_procedure_is_refused_before_any_file_is_read(service):
+    """Over a real socket (the test client reads a whole body at once): the server answers 404 after the first part
+    while the 8 MB file the request announces has not been sent."""
+    import socket
+
+    from tests.web_site import _free_port, _serve
+
+    runtime, _, tokens, _ = service
+    port = _free_port()
+    server, thread = _serve(create_app(runtime, object()), port)
+    before = len(runtime.database.list_dossiers(1000, with_reports=False))
+    first = (b'--b\r\nContent-Disposition: form-data; name="procedure_code"\r\n\r\n9.999999\r\n'
+             b'--b\r\nContent-Disposition: form-data; name="files"; filename="a.jpg"\r\n\r\n')
+    head = (f"POST /dossiers HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: {tokens[Role.INTAKE]['Authorization']}\r\n"
+            f"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: {len(first) + (8 << 20)}\r\n\r\n").encode()
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+            connection.sendall(head + first)  # and nothing more: the file's bytes never leave
+            answer = connection.recv(65536).decode("utf-8", "replace")
+    finally:
+        server.should_exit = True
+        thread.join(10)
+    assert answer.startswith("HTTP/1.1 404") and "unknown procedure code '9.999999'" in answer, answer[:300]
+    assert len(runtime.database.list_dossiers(1000, with_reports=False)) == before
+
+
+def test_the_procedure_field_is_found_only_before_the_first_file():
+    from sohoa.edges.api.early import procedure_field
+
+    field = b'--b\r\nContent-Disposition: form-data; name="procedure_code"\r\n\r\n2.000620\r\n--b\r\n'
+    assert procedure_field(field, b"b") == "2.000620"
+    assert procedure_field(field[:60], b"b") is None  # not all there yet
+    file_first = b'--b\r\nContent-Disposition: form-data; name="files"; filename="a.jpg"\r\n\r\n\xff\xd8' + field
+    assert procedure_field(file_first, b"b") is False
+    other_first = b'--b\r\nContent-Disposition: form-data; name="channel"\r\n\r\n1\r\n' + field
+    assert procedure_field(other_first, b"b") == "2.000620"

@@ -30,6 +30,7 @@ from sohoa.services.access import (NotAuthenticated, Permission, Principal, auth
 from sohoa.archive import IntegrityError, ObjectMissing, StorageError
 from sohoa.services.config import Config, check_environment
 from sohoa.errors import InputRejected, InvalidQuery, SohoaError
+from sohoa.edges.api.early import ProcedureFirst
 from sohoa.edges.api.fields import install_field_routes
 from sohoa.edges.api.lifecycle import install_lifecycle_routes, lifecycle_fields
 from sohoa.edges.api.negotiate import accepted_format
@@ -155,6 +156,7 @@ def create_app(runtime: Runtime | None = None, queue=None, worker_settings: Work
     runtime_dep = Annotated[Runtime, Depends(get_runtime)]
     caller = _caller_dependency(get_runtime)
     _install_error_handlers(app)
+    app.add_middleware(ProcedureFirst, get_runtime=get_runtime, answer=_error_response)  # inside the token check
     app.add_middleware(_RefuseBeforeTheBody, get_runtime=get_runtime)
     _install_front_desk_routes(app, runtime_dep, get_queue, caller, worker_settings)
     _install_dossier_routes(app, runtime_dep, caller)
