@@ -112,6 +112,9 @@ def test_specialist_queue_search_pages_and_download(site, browser, tmp_path):
     browser.find_element(By.LINK_TEXT, code).click()
     wait_for(browser, lambda d: d.find_elements(By.ID, "cac-trang"), 20, "the dossier page")
     assert "BÁN LẺ RƯỢU" in _text(browser, "cac-trang").upper()
+    boxes = browser.find_elements(By.CSS_SELECTOR, "#trang-0 .field-box")
+    assert {"number", "issue_date"} <= {b.get_attribute("data-field") for b in boxes}, "where the fields were read"
+    _thumbnails_loaded(browser, "#trang-0 img")
     browser.find_element(By.ID, "hanh-dong-start").click()
     wait_for(browser, lambda d: _text(d, "trang-thai") == "Đang xử lý", 20, "the started dossier")
     assert browser.find_elements(By.ID, "ky-ket-qua"), "the result step is offered once the dossier is in progress"

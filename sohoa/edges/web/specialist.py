@@ -66,14 +66,16 @@ def install_specialist_pages(router: APIRouter, deps: WebDeps) -> None:
             results = runtime.database.results_of(code)
             work = runtime.database.work_of(code)
         report = record.report or {}
-        documents = {d.pages[0]: d for d in document_fields(report) if d.pages}
+        fields = document_fields(report)
+        documents = {d.pages[0]: d for d in fields if d.pages}
         downloads = [(c["position"], c["name"], download_name(c["position"], c["name"]))
                      for c in report.get("components", []) if c.get("signed")]
         return render(request, "specialist_dossier.html", session, record=record, code=code, pages=page_texts(report),
                       documents=documents, downloads=downloads, history=history, results=results,
                       work=work[-1] if work else None, actions=_actions(record.status),
                       may_result=record.status == DossierStatus.IN_PROGRESS, FIELD_LABELS=FIELD_LABELS,
-                      CHECK_LABELS=CHECK_LABELS, may_correct=session.principal.may(Permission.PROCESS))
+                      CHECK_LABELS=CHECK_LABELS, may_correct=session.principal.may(Permission.PROCESS),
+                      boxes=field_boxes(fields))
 
     @router.get("/chuyen-vien/ho-so/{code}/tai/{position}")
     def download(code: str, position: int, request: Request):
@@ -111,6 +113,23 @@ def install_specialist_pages(router: APIRouter, deps: WebDeps) -> None:
         session, form = await posted(deps, request, Permission.PROCESS, code)
         await run_in_threadpool(_issue, deps, session, code, form.get("file"), str(form.get("title", ""))[:500])
         return RedirectResponse(f"/chuyen-vien/ho-so/{code}", status_code=303)
+
+
+def field_boxes(documents) -> dict[int, list[dict]]:
+    """Per page index, where each key field was read: its label and its box in percent of the page image."""
+    boxes: dict[int, list[dict]] = {}
+    for document in documents:
+        for field in document.fields:
+            region, size = field.get("region"), field.get("page_size")
+            if field.get("page") is None or not region or not size or not all(size):
+                continue
+            left, top, right, bottom = region
+            width, height = size
+            boxes.setdefault(field["page"], []).append({
+                "label": FIELD_LABELS[field["name"]], "name": field["name"], "ratio": f"{width} / {height}",
+                "left": 100 * left / width,
+                "top": 100 * top / height, "width": 100 * (right - left) / width, "height": 100 * (bottom - top) / height})
+    return boxes
 
 
 def _actions(status: DossierStatus) -> dict[str, str]:
