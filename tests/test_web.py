@@ -234,9 +234,11 @@ def test_front_desk_moves_a_page_out_and_its_component_is_built_again(site, brow
     labels = [option.text for option in choice.find_elements(By.TAG_NAME, "option")]
     assert labels[-1] == "Giấy tờ không thuộc thành phần" and labels[position - 1].startswith(f"{position}. ")
     choice.find_element(By.CSS_SELECTOR, "option[value='']").click()
+    started = time.monotonic()
     browser.find_element(By.CSS_SELECTOR, f"#chuyen-trang-{index} button").click()
     wait_for(browser, lambda d: d.find_elements(By.ID, "giay-to-ngoai") and d.find_elements(By.ID, "ket-luan"), 120,
              "the verdict after the copies were built again")
+    print(f"\nfront desk, page moved: copies built again and verdict shown in {time.monotonic() - started:.1f} s")
     assert _text(browser, "ket-luan") == "Đủ thành phần" and _text(browser, "trang-thai") == "Được tiếp nhận"
     assert browser.find_elements(By.CSS_SELECTOR, f"#giay-to-ngoai #chuyen-trang-{index}"), "the page is shown apart"
     shot(browser, tmp_path, "mot-cua-chuyen-trang")
