@@ -395,5 +395,7 @@ def test_the_procedure_field_is_found_only_before_the_first_file():
     assert procedure_field(field[:60], b"b") is None  # not all there yet
     file_first = b'--b\r\nContent-Disposition: form-data; name="files"; filename="a.jpg"\r\n\r\n\xff\xd8' + field
     assert procedure_field(file_first, b"b") is False
+    named_after = b'--b\r\nContent-Disposition: form-data; filename="a.jpg"; name="files"\r\n\r\n\xff\xd8' + field
+    assert procedure_field(named_after, b"b") is False
     other_first = b'--b\r\nContent-Disposition: form-data; name="channel"\r\n\r\n1\r\n' + field
     assert procedure_field(other_first, b"b") == "2.000620"

@@ -19,7 +19,7 @@ from sohoa.lifecycle.reception import check_procedure
 PEEK_BYTES = 64 * 1024
 """The most of a body read before the route is; a procedure code after that is checked by the route."""
 _BOUNDARY = re.compile(rb'boundary="?([^";]+)"?', re.IGNORECASE)
-_PART_NAME = re.compile(rb'name="([^"]*)"(; *filename=)?', re.IGNORECASE)
+_PART_NAME = re.compile(rb'(?<![a-z])name="([^"]*)"', re.IGNORECASE)
 
 
 def procedure_field(head: bytes, boundary: bytes) -> str | bool | None:
@@ -31,7 +31,7 @@ def procedure_field(head: bytes, boundary: bytes) -> str | bool | None:
         if not separator:
             return None
         named = _PART_NAME.search(headers)
-        if named is None or named.group(2):
+        if named is None or b"filename" in headers.lower():
             return False
         if named.group(1) == b"procedure_code":
             value, ended, _ = rest.partition(b"\r\n")
