@@ -16,7 +16,7 @@ from pathlib import Path
 from sohoa.archive import ObjectStore
 from sohoa.archive.dossier import archive_originals, archive_results, retention_lock
 from sohoa.catalog import Catalog, CatalogLookupError
-from sohoa.classification.placements import place_pages
+from sohoa.classification.placements import page_keys, place_pages
 from sohoa.classification.procedure import check_procedure, propose_procedures
 from sohoa.classification.report import page_reports
 from sohoa.classification.rules import checklist_verdict, classifier_page, classify_pages
@@ -86,7 +86,8 @@ def process_dossier(request: DossierRequest, settings: PipelineSettings, engines
         texts = tuple(classifier_page(page) for page in pages)
         assignments = place_pages(classify_pages(texts, variant, engines.catalog.document_types(),
                                                  _page_model(engines.catalog, settings.model_cache)),
-                                  _page_keys(accepted, page_sources), request.placements,
+                                  page_keys([f.sha256 for f in accepted], [f.page_count for f in accepted]),
+                                  request.placements,
                                   {c.position for c in variant.components})
         checklist = checklist_verdict(assignments, variant, texts)
         fit, proposals, fit_note = check_procedure(texts, assignments, procedure.code, variant, engines.catalog,
@@ -105,11 +106,6 @@ def process_dossier(request: DossierRequest, settings: PipelineSettings, engines
             (f"procedure: {fit_note}",) if fit_note else ()) + _active_content_warnings(accepted),
         procedure_fit=fit, procedure_proposals=proposals,
     )
-
-
-def _page_keys(accepted, page_sources) -> tuple[tuple[str, int], ...]:
-    digests = {file.path: file.sha256 for file in accepted}
-    return tuple((digests[source.path], source.frame + 1) for source in page_sources)
 
 
 def _active_content_warnings(accepted) -> tuple[str, ...]:

@@ -395,6 +395,8 @@ def test_the_procedure_field_is_found_only_before_the_first_file():
     assert procedure_field(field[:60], b"b") is None  # not all there yet
     file_first = b'--b\r\nContent-Disposition: form-data; name="files"; filename="a.jpg"\r\n\r\n\xff\xd8' + field
     assert procedure_field(file_first, b"b") is False
+    twice = field.replace(b"2.000620", b"9.999999") + field[len(b"--b\r\n"):]  # the form keeps the last one
+    assert procedure_field(twice, b"b") is False
     named_after = b'--b\r\nContent-Disposition: form-data; filename="a.jpg"; name="files"\r\n\r\n\xff\xd8' + field
     assert procedure_field(named_after, b"b") is False
     other_first = b'--b\r\nContent-Disposition: form-data; name="channel"\r\n\r\n1\r\n' + field

@@ -188,7 +188,11 @@ def _pdf_with_active_content(path: Path) -> Path:
         page.AA = pikepdf.Dictionary(O=pikepdf.Dictionary(S=pikepdf.Name.Launch, F=pikepdf.String("cmd.exe")))
         page.Annots = pdf.make_indirect(pikepdf.Array([pikepdf.Dictionary(
             Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[0, 0, 100, 100],
-            A=pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(2)")))]))
+            A=pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(2)"))), pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[0, 100, 100, 200],  # harmless, then JavaScript
+            A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://example.org"),
+                                 Next=pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(3)")))),
+            pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Screen, Rect=[0, 200, 100, 300])]))
         pdf.save(path)
     return path
 
@@ -196,7 +200,8 @@ def _pdf_with_active_content(path: Path) -> Path:
 def test_active_content_in_a_pdf_is_named(tmp_path):
     accepted = inspect_file(_pdf_with_active_content(tmp_path / "to-khai.pdf"), LIMITS)
     found = " | ".join(accepted.active_content)
-    for expected in ("JavaScript run on open", "embedded file 'tool.exe'", "launch action", "JavaScript in a link on page 1"):
+    for expected in ("JavaScript run on open", "embedded file 'tool.exe'", "launch action", "JavaScript in a link on page 1",
+                     "a media screen on page 1"):
         assert expected in found, found
     assert inspect_file(_pdf_with_text(tmp_path / "clean.pdf", "Giấy chứng nhận " * 10), LIMITS).active_content == ()
 
@@ -215,6 +220,15 @@ def test_a_pdfa_copy_never_carries_active_content(tmp_path):
         for obj in copy.objects:
             if isinstance(obj, pikepdf.Dictionary):
                 assert obj.get("/S") not in (pikepdf.Name.JavaScript, pikepdf.Name.Launch), repr(obj)
+                assert "/JS" not in obj and obj.get("/Subtype") != pikepdf.Name.Screen, repr(obj)
+
+
+def test_a_malformed_annotation_list_is_no_crash(tmp_path):
+    path = _pdf_with_text(tmp_path / "plain.pdf", "Đơn đề nghị cấp giấy phép kinh doanh " * 10)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        pdf.pages[0].obj.Annots = 5  # not an array: ignored, not a 500
+        pdf.save(path)
+    assert inspect_file(path, LIMITS).active_content == ()
 
 
 def test_a_dossier_over_its_file_cap_is_refused_before_any_file_is_read(tmp_path):

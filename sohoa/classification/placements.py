@@ -31,12 +31,24 @@ def placed(assignments: tuple[PageAssignment, ...], index: int, target: int | st
     return tuple(out)
 
 
-def place_pages(assignments: tuple[PageAssignment, ...], keys: Sequence[tuple[str, int]],
+def page_keys(file_digests: Sequence[str], page_counts: Sequence[int]) -> tuple[tuple[str, int, int], ...]:
+    """Each page of a dossier named by (its file's SHA-256, which copy of that content the file is, its 1-based
+    page number in the file), from the files' digests and page counts in hand-in order: a name two files share
+    (every phone calls its photos image.jpg) or the same file handed in twice still names one page."""
+    seen: dict[str, int] = {}
+    keys = []
+    for digest, count in zip(file_digests, page_counts, strict=True):
+        copy = seen[digest] = seen.get(digest, -1) + 1
+        keys += [(digest, copy, page) for page in range(1, count + 1)]
+    return tuple(keys)
+
+
+def place_pages(assignments: tuple[PageAssignment, ...], keys: Sequence[tuple[str, int, int]],
                 placements: Sequence[PagePlacement], positions: set[int]) -> tuple[PageAssignment, ...]:
-    """The classifier's `assignments` with every placement applied, in page order; `keys` names each page by
-    (its file's SHA-256, its page number in the file); a placement in a component not among `positions` (the
-    checklist's) is ignored."""
-    by_key = {(p.source_sha256, p.source_page): p for p in placements if p.position is None or p.position in positions}
+    """The classifier's `assignments` with every placement applied, in page order; `keys` names each page
+    (`page_keys`); a placement in a component not among `positions` (the checklist's) is ignored."""
+    by_key = {(p.source_sha256, p.source_copy, p.source_page): p for p in placements
+              if p.position is None or p.position in positions}
     for index, key in enumerate(keys):
         placement = by_key.get(key)
         if placement is not None:
@@ -45,4 +57,4 @@ def place_pages(assignments: tuple[PageAssignment, ...], keys: Sequence[tuple[st
     return assignments
 
 
-__all__ = ["UNEXPECTED", "place_pages", "placed"]
+__all__ = ["UNEXPECTED", "page_keys", "place_pages", "placed"]

@@ -7,13 +7,31 @@ from __future__ import annotations
 import pikepdf
 
 _RUNNING_ACTIONS = {"/JavaScript": "JavaScript", "/Launch": "a launch action (runs a program)",
-                    "/ImportData": "an import-data action", "/SubmitForm": "a form-submit action"}
+                    "/ImportData": "an import-data action", "/SubmitForm": "a form-submit action",
+                    "/Rendition": "a rendition action", "/GoToE": "a jump into an embedded file"}
+_MEDIA_ANNOTATIONS = {"/FileAttachment": "an attached file", "/Screen": "a media screen", "/RichMedia": "rich media",
+                      "/Movie": "a movie", "/Sound": "a sound"}
+_MAX_CHAIN = 50
+"""Actions followed along /Next (a chain longer than this is itself suspect and counts as active)."""
 
 
-def _action_kind(action) -> str | None:
+def _action_kind(action, depth: int = 0) -> str | None:
+    """What runs when `action` does, following its /Next actions; None for a harmless one (a link, a jump)."""
+    if isinstance(action, pikepdf.Array):
+        return next((kind for item in action if (kind := _action_kind(item, depth + 1))), None)
     if not isinstance(action, pikepdf.Dictionary):
         return None
-    return _RUNNING_ACTIONS.get(str(action.get("/S", "")))
+    if depth > _MAX_CHAIN:
+        return "a chain of actions too long to follow"
+    kind = _RUNNING_ACTIONS.get(str(action.get("/S", "")))
+    if kind is None and "/JS" in action:
+        kind = "JavaScript"
+    return kind or _action_kind(action.get("/Next"), depth + 1)
+
+
+def _annotations(page) -> list:
+    annotations = page.obj.get("/Annots")
+    return [a for a in annotations if isinstance(a, pikepdf.Dictionary)] if isinstance(annotations, pikepdf.Array) else []
 
 
 def _actions_of(dictionary) -> list[str]:
@@ -42,11 +60,10 @@ def active_content(pdf: pikepdf.Pdf) -> tuple[str, ...]:
         found.append("an XFA form")
     for number, page in enumerate(pdf.pages, start=1):
         found += [f"{kind} on page {number}" for kind in _actions_of(page.obj)]
-        for annotation in page.obj.get("/Annots", []) or []:
-            if not isinstance(annotation, pikepdf.Dictionary):
-                continue
-            if annotation.get("/Subtype") == "/FileAttachment":
-                found.append(f"an attached file on page {number}")
+        for annotation in _annotations(page):
+            media = _MEDIA_ANNOTATIONS.get(str(annotation.get("/Subtype", "")))
+            if media:
+                found.append(f"{media} on page {number}")
             found += [f"{kind} in a link on page {number}" for kind in _actions_of(annotation)]
     return tuple(dict.fromkeys(found))
 
@@ -56,11 +73,10 @@ def strip_page_actions(page: pikepdf.Page) -> None:
     something or carry a file; the page's content stays as it is."""
     if "/AA" in page.obj:
         del page.obj["/AA"]
-    annotations = page.obj.get("/Annots")
-    if annotations is None:
+    if "/Annots" not in page.obj:
         return
-    kept = [a for a in annotations if isinstance(a, pikepdf.Dictionary)
-            and a.get("/Subtype") != "/FileAttachment" and not _actions_of(a)]
+    kept = [a for a in _annotations(page)
+            if str(a.get("/Subtype", "")) not in _MEDIA_ANNOTATIONS and not _actions_of(a)]
     if kept:
         page.obj["/Annots"] = pikepdf.Array(kept)
     else:

@@ -63,7 +63,8 @@ def correct_page(runtime: Runtime, code: str, page_index: int, target: int | str
 
 def _rebuild_order(runtime: Runtime, code: str) -> WorkOrder:
     record = runtime.database.get_dossier(code)
-    placed = "|".join(f"{p.source_sha256}:{p.source_page}:{p.position}" for p in placements_of(record.report))
+    placed = "|".join(f"{p.source_sha256}:{p.source_copy}:{p.source_page}:{p.position}" for p in placements_of(record.report))
+    placed += f"#{len(runtime.database.work_of(code))}"  # a set of placements seen before is built again too
     order = work_order(code, earlier_sources(record), again=True, placed=placed)
     runtime.database.queue_work(code, order.job_id, order.rows())
     return order
@@ -75,9 +76,9 @@ def _correct(runtime: Runtime, code: str, page_index: int, target: int | str, ac
     record = database.get_dossier(code)
     if record.report is None or not 0 <= page_index < len(record.report.get("pages") or []):
         raise PageNotFound(f"dossier {code} has no page {page_index + 1}")
-    work = database.work_of(code)
-    if work and work[-1].state in ("queued", "working", "retrying"):
-        raise IllegalTransition(f"dossier {code} is being digitized (job {work[-1].job_id}, {work[-1].state}): move its "
+    busy = next((w for w in database.work_of(code) if w.state in ("queued", "working", "retrying")), None)
+    if busy is not None:
+        raise IllegalTransition(f"dossier {code} is being digitized (job {busy.job_id}, {busy.state}): move its "
                                 "pages once its copies are built")
     if not pages_movable(record):
         raise IllegalTransition(f"dossier {code} is in status {int(record.status)} {record.status.vietnamese}: its "

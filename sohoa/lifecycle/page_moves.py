@@ -7,7 +7,7 @@ and signed copy are built with it).
 
 from __future__ import annotations
 
-from sohoa.classification.placements import UNEXPECTED, placed
+from sohoa.classification.placements import UNEXPECTED, page_keys, placed
 from sohoa.classification.rules import PageAssignment, checklist_verdict
 from sohoa.models.dossier import PagePlacement
 from sohoa.models.report import DossierReport
@@ -44,10 +44,13 @@ def placements_of(report: dict | None) -> tuple[PagePlacement, ...]:
     """The pages a person placed in a saved report (`DossierReport` as JSON), for the next digitization."""
     if not report:
         return ()
-    digests = {source["name"]: source["sha256"] for source in report.get("sources", ())}
-    return tuple(PagePlacement(digests.get(page["source_file"], ""), page["source_page"], page.get("component_position"),
-                               page["placed_by"])
-                 for page in report.get("pages", ()) if page.get("placed_by") and page["source_file"] in digests)
+    sources = report.get("sources", ())
+    keys = page_keys([s["sha256"] for s in sources], [s["page_count"] for s in sources])
+    pages = report.get("pages", ())
+    if len(keys) != len(pages):
+        return ()  # a report whose pages do not follow its files cannot name them
+    return tuple(PagePlacement(key[0], key[2], key[1], page.get("component_position"), page["placed_by"])
+                 for key, page in zip(keys, pages, strict=True) if page.get("placed_by"))
 
 
 __all__ = ["UNEXPECTED", "moved", "placements_of"]

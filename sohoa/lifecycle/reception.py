@@ -8,6 +8,8 @@ the dossier's status in the database and logs every access to a dossier.
 
 from __future__ import annotations
 
+import dataclasses
+import sys
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -59,15 +61,18 @@ def check_procedure(runtime: Runtime, procedure_code: str, variant: str | None) 
 
 
 def digitize_dossier(runtime: Runtime, record: DossierRecord, files: tuple[Path, ...], actor: str,
-                     progress: ProgressCallback = lambda stage, done, total: None) -> DossierReport:
-    """Run the pipeline on a received dossier; record the outcome whatever it is."""
+                     progress: ProgressCallback = lambda stage, done, total: None,
+                     recorded: bool = False) -> DossierReport:
+    """Run the pipeline on a received dossier; record the outcome whatever it is. `recorded`: the files are the
+    dossier's recorded originals (a worker's job), which passed the dossier caps when they were handed in."""
     request = DossierRequest(dossier_code=record.code, procedure_code=record.procedure_code, files=files,
                              variant=record.variant, received_at=record.received_at,
                              placements=placements_of(record.report))
     database = runtime.database
     try:
         with tempfile.TemporaryDirectory(prefix=f"sohoa-{record.code}-") as work_dir:
-            report = process_dossier(request, runtime.settings, runtime.engines, Path(work_dir), progress)
+            settings = _accepted_already(runtime.settings) if recorded else runtime.settings
+            report = process_dossier(request, settings, runtime.engines, Path(work_dir), progress)
     except InputRejected as error:
         _refuse_unreadable(runtime, record.code, actor, error)
         raise
@@ -80,6 +85,13 @@ def digitize_dossier(runtime: Runtime, record: DossierRecord, files: tuple[Path,
     database.record_access(record.code, actor, "digitize", report.manifest.key, "ok")
     record_verdict(runtime, record.code, report, actor)
     return report
+
+
+def _accepted_already(settings):
+    """The settings a recorded dossier is digitized with: its papers passed the dossier caps when they were handed
+    in, so a cap lowered since (or a dossier older than the caps) does not refuse it now."""
+    limits = dataclasses.replace(settings.limits, max_dossier_files=sys.maxsize, max_dossier_pages=sys.maxsize)
+    return dataclasses.replace(settings, limits=limits)
 
 
 def record_verdict(runtime: Runtime, code: str, report: DossierReport, actor: str) -> None:

@@ -63,7 +63,8 @@ def run_work(runtime: Runtime, job_id: str, actor: str = "worker",
     with tempfile.TemporaryDirectory(prefix=f"sohoa-in-{record.code}-") as directory:
         files = fetch_sources(runtime.engines.store, order_of(work).sources, Path(directory))
         try:
-            report = digitize_dossier(runtime, record, files, actor=actor, progress=_recorded(database, record.code, progress))
+            report = digitize_dossier(runtime, record, files, actor=actor, progress=_recorded(database, record.code, progress),
+                                      recorded=True)
         except InputRejected as error:
             database.fail_work(job_id, f"refused: {error}", final=True)
             return WorkOutcome(job_id, record.code, "failed", ran=True, error=str(error))

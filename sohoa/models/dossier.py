@@ -26,6 +26,8 @@ class PagePlacement:
     """SHA-256 of the file the page is in."""
     source_page: int
     """1-based page (frame) number in that file."""
+    source_copy: int
+    """0 for the first file of the dossier with this content, 1 for a second copy handed in, and so on."""
     position: int | None
     """Component position; None for a paper outside the checklist."""
     placed_by: str

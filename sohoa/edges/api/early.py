@@ -35,7 +35,10 @@ def procedure_field(head: bytes, boundary: bytes) -> str | bool | None:
             return False
         if named.group(1) == b"procedure_code":
             value, ended, _ = rest.partition(b"\r\n")
-            return value.decode("utf-8", "replace").strip() if ended else None
+            if not ended:
+                return None
+            # The form keeps the last of repeated fields: a second one, seen or not yet, is left to the route.
+            return False if head.count(b'name="procedure_code"') > 1 else value.decode("utf-8", "replace").strip()
     return None
 
 
@@ -64,7 +67,9 @@ class ProcedureFirst:
             try:
                 await run_in_threadpool(self._check, code[:200])
             except SohoaError as error:
-                await self.answer(error)(scope, receive, send)
+                response = self.answer(error)
+                response.headers["Connection"] = "close"  # the rest of the body is never read
+                await response(scope, receive, send)
                 return
 
         async def replay():
