@@ -379,7 +379,10 @@ def test_an_unknown_procedure_is_refused_before_any_file_is_read(service):
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
             connection.sendall(head + first)  # and nothing more: the file's bytes never leave
-            answer = connection.recv(65536).decode("utf-8", "replace")
+            received = b""
+            while chunk := connection.recv(65536):  # the server closes the connection after its answer
+                received += chunk
+            answer = received.decode("utf-8", "replace")
     finally:
         server.should_exit = True
         thread.join(10)

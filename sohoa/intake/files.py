@@ -155,8 +155,8 @@ def inspect_files(paths: tuple[Path, ...], limits: IntakeLimits, files_before: i
     `files_before` files and `pages_before` pages it already holds; the count of files is checked before any
     file is read, the count of pages as each file is read."""
     if files_before + len(paths) > limits.max_dossier_files:
-        raise InputRejected(paths[limits.max_dossier_files - files_before].name if files_before < limits.max_dossier_files
-                            else paths[0].name, f"the dossier would have {files_before + len(paths)} files, over the "
+        first_over = paths[max(0, limits.max_dossier_files - files_before)]
+        raise InputRejected(first_over.name, f"the dossier would have {files_before + len(paths)} files, over the "
                             f"limit of {limits.max_dossier_files} per dossier")
     accepted, pages = [], pages_before
     for path in paths:

@@ -25,13 +25,14 @@ class WorkOrder:
         return [asdict(source) for source in self.sources]
 
 
-def work_order(code: str, sources: tuple[StoredSource, ...], again: bool = False, placed: str = "") -> WorkOrder:
+def work_order(code: str, sources: tuple[StoredSource, ...], again: bool = False, rebuild: int | None = None) -> WorkOrder:
     """The order for dossier ``code``: its reception's job id names the dossier only, so it is queued once; a
-    supplement's (``again``) also names its originals, and a rebuild after pages were moved by hand names the
-    placements too (`placed`, their summary), so each new set of placements is built once."""
+    supplement's (``again``) also names its originals; a rebuild after a page was moved by hand also names how
+    many jobs the dossier had before it (`rebuild`), so every move is built once."""
     job_id = "digitize-" + code.replace(".", "_")
     if again:
-        job_id += "-" + hashlib.sha256("|".join([s.sha256 for s in sources] + ([placed] if placed else [])).encode()).hexdigest()[:12]
+        names = [s.sha256 for s in sources] + ([f"rebuild-{rebuild}"] if rebuild is not None else [])
+        job_id += "-" + hashlib.sha256("|".join(names).encode()).hexdigest()[:12]
     return WorkOrder(job_id, code, sources)
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from sohoa.errors import SohoaError
 from sohoa.lifecycle.errors import IllegalTransition
 from sohoa.lifecycle.orders import WorkOrder, work_order
-from sohoa.lifecycle.page_moves import UNEXPECTED, moved, placements_of
+from sohoa.lifecycle.page_moves import UNEXPECTED, moved
 from sohoa.lifecycle.reception import record_verdict
 from sohoa.lifecycle.rules import load_rules
 from sohoa.lifecycle.supplement import earlier_sources
@@ -63,9 +63,7 @@ def correct_page(runtime: Runtime, code: str, page_index: int, target: int | str
 
 def _rebuild_order(runtime: Runtime, code: str) -> WorkOrder:
     record = runtime.database.get_dossier(code)
-    placed = "|".join(f"{p.source_sha256}:{p.source_copy}:{p.source_page}:{p.position}" for p in placements_of(record.report))
-    placed += f"#{len(runtime.database.work_of(code))}"  # a set of placements seen before is built again too
-    order = work_order(code, earlier_sources(record), again=True, placed=placed)
+    order = work_order(code, earlier_sources(record), again=True, rebuild=len(runtime.database.work_of(code)))
     runtime.database.queue_work(code, order.job_id, order.rows())
     return order
 

@@ -30,7 +30,7 @@ from sohoa.services.access import (NotAuthenticated, Permission, Principal, auth
 from sohoa.archive import IntegrityError, ObjectMissing, StorageError
 from sohoa.services.config import Config, check_environment
 from sohoa.errors import InputRejected, InvalidQuery, SohoaError
-from sohoa.edges.api.early import ProcedureFirst
+from sohoa.edges.api.early import ProcedureFirst, route_path
 from sohoa.edges.api.fields import install_field_routes
 from sohoa.edges.api.lifecycle import install_lifecycle_routes, lifecycle_fields
 from sohoa.edges.api.negotiate import accepted_format
@@ -223,11 +223,10 @@ class _RefuseBeforeTheBody:
 
     async def __call__(self, scope, receive, send) -> None:
         path = scope.get("path", "")
-        root = scope.get("root_path", "")
-        route_path = path[len(root):] if root and path.startswith(root) else path  # behind a proxy's prefix
-        permission = self.GUARDED.get((scope.get("method"), route_path)) if scope["type"] == "http" else None
+        routed = route_path(scope)  # behind a proxy's prefix
+        permission = self.GUARDED.get((scope.get("method"), routed)) if scope["type"] == "http" else None
         if permission is None and scope["type"] == "http" and scope.get("method") == "POST":
-            permission = next((p for pattern, p in self.GUARDED_PATTERNS if pattern.fullmatch(route_path)), None)
+            permission = next((p for pattern, p in self.GUARDED_PATTERNS if pattern.fullmatch(routed)), None)
         if permission is not None:
             try:
                 principal = await self._check(scope, permission, describe_request(scope["method"], path))

@@ -42,6 +42,12 @@ def procedure_field(head: bytes, boundary: bytes) -> str | bool | None:
     return None
 
 
+def route_path(scope) -> str:
+    """The request's path as the routes see it: without the prefix a proxy mounts the service under."""
+    root, path = scope.get("root_path", ""), scope.get("path", "")
+    return path[len(root):] if root and path.startswith(root) else path
+
+
 class ProcedureFirst:
     """ASGI middleware: see the module docstring. `answer(error)` makes the error response the API gives."""
 
@@ -80,8 +86,7 @@ class ProcedureFirst:
     def _boundary(self, scope) -> bytes | None:
         if scope["type"] != "http" or scope.get("method") != "POST":
             return None
-        root, path = scope.get("root_path", ""), scope.get("path", "")
-        if (path[len(root):] if root and path.startswith(root) else path) != self.path:
+        if route_path(scope) != self.path:
             return None
         content_type = dict(scope["headers"]).get(b"content-type", b"")
         found = _BOUNDARY.search(content_type) if content_type.lower().startswith(b"multipart/form-data") else None
@@ -91,4 +96,4 @@ class ProcedureFirst:
         check_procedure(self.get_runtime(), code, None)
 
 
-__all__ = ["PEEK_BYTES", "ProcedureFirst", "procedure_field"]
+__all__ = ["PEEK_BYTES", "ProcedureFirst", "procedure_field", "route_path"]
